@@ -1,0 +1,1 @@
+"""The file browser: HDF5 and DL-JSON trees, attributes and dataset views."""

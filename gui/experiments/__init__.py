@@ -1,0 +1,1 @@
+"""Find and compare runs: the search panel and training plots."""

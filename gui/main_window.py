@@ -1,0 +1,179 @@
+"""Loupe's main window. It composes the panels and owns the menus; it does no work itself.
+
+Panels (each in its own package) offer a small interface the window relies on:
+``open_paths(paths)``, ``is_busy()`` and ``show_target(what)`` for the file browser;
+``open_lab(path)``, ``is_busy()`` and ``show_target(what)`` for the experiments panel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget
+
+from gui import settings as loupe_settings
+from gui.about import show_about
+from gui.browser.panel import BrowserPanel
+from gui.experiments.panel import ExperimentsPanel
+from gui.icons import app_icon
+
+FILE_FILTER = (
+    "Results (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4 *.cdf *.json *.json.zst *.dlj);;"
+    "HDF5 (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4);;JSON (*.json);;All files (*)"
+)
+
+
+class MainWindow(QMainWindow):
+    """The window: a file browser tab, an experiments tab, menus, drag and drop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("Loupe")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.browser = BrowserPanel(self)
+        self.experiments = ExperimentsPanel(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.browser, "Files")
+        self.tabs.addTab(self.experiments, "Experiments")
+        self.setCentralWidget(self.tabs)
+        self._recent_menu = QMenu("Open &Recent", self)
+        self._build_menus()
+        self.statusBar().showMessage("Ready")
+        self._restore_geometry()
+
+    # ---- opening things -------------------------------------------------------------------
+    def open_paths(self, paths: list[str]) -> None:
+        """Open files (or URLs) in the browser tab and remember them as recent."""
+        if not paths:
+            return
+        self.tabs.setCurrentWidget(self.browser)
+        self.browser.open_paths([str(p) for p in paths])
+        for p in paths:
+            loupe_settings.add_recent(str(p))
+        self._fill_recent_menu()
+
+    def open_lab(self, path: str) -> None:
+        self.tabs.setCurrentWidget(self.experiments)
+        self.experiments.open_lab(str(path))
+
+    def open_folder(self, path: str) -> None:
+        """A dropped folder: a lab when it holds results, else offer to convert it."""
+        folder = Path(path)
+        if (folder / ".loupe").exists() or any(folder.glob("*_results.json")):
+            self.open_lab(path)
+        else:
+            self.show_convert_wizard(path)
+
+    def is_busy(self) -> bool:
+        return self.browser.is_busy() or self.experiments.is_busy()
+
+    def show_target(self, what: str) -> None:
+        """Used by ``--screenshot --show``: bring a panel, a node or a dialog to front."""
+        if what in ("search", "experiments", "plots"):
+            self.tabs.setCurrentWidget(self.experiments)
+            self.experiments.show_target(what)
+        else:
+            self.tabs.setCurrentWidget(self.browser)
+            self.browser.show_target(what)
+
+    # ---- menus ------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._add(file_menu, "&Open...", self._ask_open, QKeySequence.StandardKey.Open)
+        self._add(file_menu, "Open &Lab Folder...", self._ask_open_lab, "Ctrl+L")
+        file_menu.addMenu(self._recent_menu)
+        self._fill_recent_menu()
+        file_menu.addSeparator()
+        self._add(file_menu, "&Close File", lambda: self.browser.close_current(),
+                  QKeySequence.StandardKey.Close)
+        self._add(file_menu, "&Reload File", lambda: self.browser.reload_current(),
+                  QKeySequence.StandardKey.Refresh)
+        file_menu.addSeparator()
+        self._add(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        tools = self.menuBar().addMenu("&Tools")
+        self._add(tools, "&Convert JSON Results...", lambda: self.show_convert_wizard(None),
+                  "Ctrl+Shift+C")
+        self._add(tools, "&Restore Originals...", self.show_restore_dialog, "Ctrl+Shift+R")
+        help_menu = self.menuBar().addMenu("&Help")
+        self._add(help_menu, "&About Loupe", lambda: show_about(self))
+
+    def _add(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _fill_recent_menu(self) -> None:
+        self._recent_menu.clear()
+        items = loupe_settings.recent_items()
+        for item in items:
+            action = self._recent_menu.addAction(item)
+            action.triggered.connect(lambda _=False, p=item: self.open_paths([p]))
+        self._recent_menu.addSeparator()
+        clear = self._recent_menu.addAction("Clear List")
+        clear.setEnabled(bool(items))
+        clear.triggered.connect(self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        loupe_settings.clear_recent()
+        self._fill_recent_menu()
+
+    def _ask_open(self) -> None:
+        start = loupe_settings.settings().value("dialogs/open_dir", str(Path.home()))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open results", str(start), FILE_FILTER)
+        if paths:
+            loupe_settings.settings().setValue("dialogs/open_dir", str(Path(paths[0]).parent))
+            self.open_paths(paths)
+
+    def _ask_open_lab(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open lab folder", str(Path.home()))
+        if folder:
+            self.open_lab(folder)
+
+    def show_convert_wizard(self, folder: str | None) -> None:
+        from gui.wizard import open_convert_wizard
+
+        open_convert_wizard(self, folder)
+
+    def show_restore_dialog(self) -> None:
+        from gui.wizard import open_restore_dialog
+
+        open_restore_dialog(self)
+
+    # ---- drag and drop ----------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        paths = [u.toLocalFile() or u.toString() for u in event.mimeData().urls()]
+        folders = [p for p in paths if Path(p).is_dir()]
+        files = [p for p in paths if p not in folders]
+        self.open_paths(files)
+        for folder in folders[:1]:
+            self.open_folder(folder)
+        event.acceptProposedAction()
+
+    # ---- geometry ---------------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = loupe_settings.settings().value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        for panel in (self.browser, self.experiments):
+            if hasattr(panel, "confirm_close") and not panel.confirm_close():
+                event.ignore()
+                return
+        loupe_settings.settings().setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+

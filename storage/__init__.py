@@ -1,0 +1,48 @@
+"""Loupe's storage library: DL-friendly files, time series, experiment search, migration.
+
+Qt-free and light to import: torch and chromadb are imported inside the functions that need them.
+The public names are listed in ``__all__``; everything in ``_modules`` is private.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    CorruptFileError,
+    EncodeError,
+    IndexUnavailableError,
+    MigrationError,
+    MissingDependencyError,
+    StorageError,
+    StorageFileNotFoundError,
+    StoragePermissionError,
+    UnknownTypeMarkerError,
+    UnsupportedFormatError,
+    UntrustedPickleError,
+)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("loupe-lab")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.1.0+source"
+
+
+__version__ = _version()
+
+__all__ = [
+    "CorruptFileError",
+    "EncodeError",
+    "IndexUnavailableError",
+    "MigrationError",
+    "MissingDependencyError",
+    "StorageError",
+    "StorageFileNotFoundError",
+    "StoragePermissionError",
+    "UnknownTypeMarkerError",
+    "UnsupportedFormatError",
+    "UntrustedPickleError",
+    "__version__",
+]
