@@ -35,6 +35,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.browser = BrowserPanel(self)
         self.experiments = ExperimentsPanel(self)
+        self.experiments.open_files_requested.connect(self.open_paths)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.browser, "Files")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
 class ExperimentsPanel(QWidget):
+    open_files_requested = Signal(list)  # paths the main window opens in the Files tab
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._label = QLabel("Open a lab folder (File > Open Lab Folder) to search its runs.", self)
