@@ -19,6 +19,9 @@ from ._errors import (
     UnsupportedFormatError,
     UntrustedPickleError,
 )
+from ._metrics_h5 import load_metrics, save_metrics
+from ._series_h5 import SeriesReader, SeriesWriter
+from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
 
 
 def _version() -> str:
@@ -36,6 +39,12 @@ __all__ = [
     "CorruptFileError",
     "EncodeError",
     "IndexUnavailableError",
+    "SeriesReader",
+    "SeriesWriter",
+    "TimeSeriesConfig",
+    "TimeSeriesStorage",
+    "load_metrics",
+    "save_metrics",
     "MigrationError",
     "MissingDependencyError",
     "StorageError",
