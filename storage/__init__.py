@@ -20,6 +20,7 @@ from ._errors import (
     UntrustedPickleError,
 )
 from ._metrics_h5 import load_metrics, save_metrics
+from ._nodes import AttrInfo, NodeInfo, SliceResult, Source, open_source, register_opener
 from ._series_h5 import SeriesReader, SeriesWriter
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
 
@@ -36,6 +37,12 @@ def _version() -> str:
 __version__ = _version()
 
 __all__ = [
+    "AttrInfo",
+    "NodeInfo",
+    "SliceResult",
+    "Source",
+    "open_source",
+    "register_opener",
     "CorruptFileError",
     "EncodeError",
     "IndexUnavailableError",

@@ -1,0 +1,176 @@
+"""An HDF5 tree through h5py (or any h5py-like ``File``: h5pyd, h5py on a file object)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from .._errors import CorruptFileError, StorageFileNotFoundError, StoragePermissionError
+from ._attrs import read_attributes
+from ._listing import describe, fill_object, list_children
+from ._node import GROUP, UNREADABLE, NodeInfo, parent_path
+from ._properties import object_properties
+from ._slicing import DEFAULT_BUDGET, SliceResult
+from ._source import Source
+
+
+def _load_filters() -> None:
+    """Register hdf5plugin's filters (Zstd, Blosc, LZ4, Bitshuffle...) with HDF5."""
+    try:
+        import hdf5plugin  # noqa: F401 - importing registers the filters
+    except ImportError:  # reads of those filters then fail with a marked row
+        pass
+
+
+def open_h5_file(path: Path) -> h5py.File:
+    """Read-only, HDF5 file locking off (a training run may be writing), SWMR when allowed."""
+    _load_filters()
+    try:
+        return h5py.File(path, "r", locking=False, swmr=True)
+    except FileNotFoundError:
+        raise StorageFileNotFoundError(f"{path} does not exist: check the path") from None
+    except PermissionError:
+        raise StoragePermissionError(f"{path} cannot be read: check its permissions") from None
+    except OSError as swmr_error:
+        if "locking flag" in str(swmr_error):  # already open in this process (a test writer)
+            return h5py.File(path, "r")
+        if "SWMR" not in str(swmr_error):
+            raise _open_error(path, swmr_error) from None
+    try:  # a file that is not in SWMR mode, or written by an older library
+        return h5py.File(path, "r", locking=False)
+    except OSError as exc:
+        raise _open_error(path, exc) from None
+
+
+def _open_error(path: Path, exc: OSError) -> CorruptFileError:
+    text = str(exc)
+    if "already open for write" in text or "not already open for SWMR" in text:
+        why = ("its writer did not close it cleanly (the superblock is still marked 'open for "
+               "writing'); if no program is writing it, run `h5clear -s` on a copy and open that")
+    elif "signature not found" in text:
+        why = "it is not an HDF5 file (no HDF5 signature): it may be truncated or another format"
+    else:
+        why = f"HDF5 cannot open it ({text})"
+    return CorruptFileError(f"{path.name}: {why}", path=path)
+
+
+class H5Source(Source):
+    """A tree over an open h5py-like ``File``."""
+
+    format = "hdf5"
+
+    def __init__(self, file, location: str, name: str | None = None,
+                 local_dir: str | None = None, owns_file: bool = True) -> None:
+        super().__init__(location, name, local_dir)
+        self.file = file
+        self._owns_file = owns_file
+
+    @classmethod
+    def open_path(cls, path: Path) -> H5Source:
+        path = Path(path)
+        return cls(open_h5_file(path), str(path), path.name, str(path.resolve().parent))
+
+    # -- the tree ---------------------------------------------------------------------------
+    def info(self, path: str) -> NodeInfo:
+        if path in ("", "/"):
+            node = NodeInfo("/", self.name)
+            with self.lock:
+                fill_object(node, self.file)
+            return node
+        parent = parent_path(path)
+        with self.lock:
+            return describe(self.file[parent], parent, [path.rpartition("/")[2]],
+                            self.local_dir)[0]
+
+    def list_children(self, path: str) -> list[NodeInfo]:
+        with self.lock:
+            return list_children(self.file[path or "/"], path or "/", self.probe_limit)
+
+    def describe(self, path: str, names: list[str]) -> list[NodeInfo]:
+        with self.lock:
+            try:
+                group = self.file[path or "/"]
+            except Exception as exc:
+                return [NodeInfo(f"{path}/{n}", n, kind=UNREADABLE, error=str(exc),
+                                 detailed=True) for n in names]
+            return describe(group, path or "/", names, self.local_dir)
+
+    def find(self, text: str, *, cancel: threading.Event | None = None,
+             limit: int = 100_000) -> list[NodeInfo]:
+        needle = text.lower()
+        found: list[NodeInfo] = []
+
+        def visit(name: str) -> object:
+            if cancel is not None and cancel.is_set():
+                return True  # a non-None answer stops h5py's walk
+            if needle in name.rpartition("/")[2].lower():
+                found.append(NodeInfo("/" + name, name.rpartition("/")[2]))
+                if len(found) >= limit:
+                    return True
+            return None
+
+        with self.lock:
+            if hasattr(self.file, "visit_links"):
+                self.file.visit_links(visit)
+            else:  # h5py-like APIs without visit_links: visit() follows hard links only
+                self.file.visit(visit)
+        return found
+
+    # -- one node ---------------------------------------------------------------------------
+    def _get(self, path: str):
+        try:
+            return self.file[path or "/"]
+        except KeyError as exc:
+            raise KeyError(f"{path}: {exc}") from None
+
+    def attributes(self, path: str):
+        with self.lock:
+            return read_attributes(self._get(path))
+
+    def properties(self, path: str) -> list[tuple[str, str]]:
+        with self.lock:
+            return object_properties(self._get(path), path or "/")
+
+    def array(self, path: str):
+        obj = self._get(path)
+        if not isinstance(obj, h5py.Dataset):
+            raise TypeError(f"{path} is not a dataset")
+        return obj
+
+    def read(self, path: str, selection=(), **kwargs) -> SliceResult:
+        try:
+            return super().read(path, selection, **kwargs)
+        except OSError as exc:
+            # Opaque types have no conversion path in h5py: read their bytes as they are.
+            if "conversion path" not in str(exc):
+                raise
+            with self.lock:
+                return _read_raw(self.array(path), kwargs.get("budget", DEFAULT_BUDGET))
+
+    def snippet(self, path: str) -> str:
+        node_kind = self.info(path).object_kind if path not in ("", "/") else GROUP
+        read = "[()]" if node_kind == "dataset" else ""
+        comment = "  # a numpy array" if read else ""
+        return (f"import h5py\nimport hdf5plugin  # noqa: F401 (compressed data)\n\n"
+                f"with h5py.File({self.location!r}, \"r\", locking=False) as f:\n"
+                f"    obj = f[{path or '/'!r}]{read}{comment}\n")
+
+    def close(self) -> None:
+        if self._owns_file:
+            with self.lock:
+                try:
+                    self.file.close()
+                except Exception:  # closing twice or after an I/O error: nothing left to do
+                    pass
+
+
+def _read_raw(dset, budget: int) -> SliceResult:
+    """The whole dataset with its file type as memory type (no conversion), if it fits."""
+    if dset.dtype.kind != "V" or dset.size * dset.dtype.itemsize > budget:
+        raise OSError(f"{dset.name}: h5py cannot convert this type ({dset.dtype}) for reading")
+    out = np.empty(dset.shape, dtype=dset.dtype)
+    dset.id.read(h5py.h5s.ALL, h5py.h5s.ALL, out, mtype=dset.id.get_type())
+    return SliceResult(out, tuple(slice(0, n, 1) for n in dset.shape))
