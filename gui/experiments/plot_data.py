@@ -1,0 +1,165 @@
+"""From read arrays to what the plot draws: x axis, smoothing, non-finite markers, group bands.
+
+Qt-free and pure numpy, so the plot panel can run it in a worker and tests can check values.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from gui.experiments.series_data import RunData
+from gui.experiments.smoothing import marker_heights, nonfinite_points, smooth
+
+X_AXES = {"epoch": "Epoch", "step": "Step", "wall_time": "Wall time (s since start)"}
+SEED_KEYS = ("seed", "random_seed")
+# Metadata that differs between runs without being a hyperparameter: never a grouping key.
+NOT_HYPERPARAMETERS = {
+    "experiment_id", "run_id", "result_path", "timeseries_path", "status", "accuracy",
+    "best_accuracy", "loss", "final_loss", "val_loss", "val_accuracy", "document", "duration",
+    "wall_time", "timestamp", "created", "indexed_at", "mtime",
+}
+
+
+@dataclass
+class Smoothing:
+    method: str = "none"  # "none" | "ema" | "window"
+    amount: float = 0.6  # EMA weight, or window span in x units
+
+
+@dataclass
+class Curve:
+    """One run's prepared curve."""
+
+    run_id: str
+    label: str
+    x: np.ndarray
+    raw: np.ndarray
+    smoothed: np.ndarray
+    bad_x: np.ndarray = field(default_factory=lambda: np.empty(0))
+    bad_y: np.ndarray = field(default_factory=lambda: np.empty(0))
+    bad_kind: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="<U4"))
+    error: str | None = None
+
+
+@dataclass
+class GroupCurve:
+    """The mean of a group of runs with its band (min-max or mean +- std)."""
+
+    name: str
+    run_ids: list[str]
+    x: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def x_values(arrays: Mapping[str, np.ndarray], n: int, axis: str) -> np.ndarray:
+    """The x of ``n`` points: epoch index, logged step, or seconds since the first wall time."""
+    data = arrays.get(axis) if axis in ("step", "wall_time") else None
+    if data is None or len(data) < n:
+        return np.arange(n, dtype=np.float64)
+    x = np.asarray(data[:n], dtype=np.float64)
+    return x - x[0] if axis == "wall_time" and n else x
+
+
+def prepare_curve(run: RunData, metric: str, axis: str, smoothing: Smoothing) -> Curve:
+    """Smooth one run and find its NaN/Inf points (marked on the smoothed curve's height)."""
+    label = run.ref.label
+    y = run.arrays.get(metric)
+    if run.error or y is None:
+        empty = np.empty(0)
+        reason = run.error or f"no series named {metric!r}"
+        return Curve(run.run_id, label, empty, empty, empty, error=reason)
+    y = np.asarray(y, dtype=np.float64)
+    x = x_values(run.arrays, y.size, axis)
+    smoothed = smooth(y, smoothing.method, smoothing.amount, x if axis != "epoch" else None)
+    idx, kinds = nonfinite_points(y)
+    return Curve(run.run_id, label, x, y, smoothed, x[idx], marker_heights(smoothed, idx), kinds)
+
+
+def prepare_curves(runs: Iterable[RunData], metric: str, axis: str,
+                   smoothing: Smoothing) -> list[Curve]:
+    return [prepare_curve(r, metric, axis, smoothing) for r in runs]
+
+
+def group_key_function(field_name: str) -> Callable[[Mapping[str, Any]], str]:
+    """``metadata -> group name``: one field, or "hyperparameters" = everything but the seed."""
+    if field_name == "hyperparameters":
+        def key(meta: Mapping[str, Any]) -> str:
+            items = sorted((k, v) for k, v in meta.items()
+                           if k not in SEED_KEYS and k not in NOT_HYPERPARAMETERS
+                           and isinstance(v, str | int | float | bool))
+            return ", ".join(f"{k}={v}" for k, v in items) or "(no hyperparameters)"
+        return key
+    return lambda meta: str(meta.get(field_name, "(none)"))
+
+
+def group_curves(curves: Sequence[Curve], groups: Mapping[str, str],
+                 band: str = "minmax") -> list[GroupCurve]:
+    """Mean and band per group, aligned on the point index (runs of a group log the same x).
+
+    Shorter runs drop out where they end; the x of the longest run is used.
+    ``band`` is "minmax" or "std".
+    """
+    members: dict[str, list[Curve]] = {}
+    for c in curves:
+        if c.error is None and c.smoothed.size:
+            members.setdefault(groups.get(c.run_id, c.run_id), []).append(c)
+    return [_group(name, cs, band) for name, cs in members.items()]
+
+
+def _group(name: str, curves: list[Curve], band: str) -> GroupCurve:
+    n = max(c.smoothed.size for c in curves)
+    stack = np.full((len(curves), n), np.nan)
+    for row, c in zip(stack, curves, strict=True):
+        row[:c.smoothed.size] = np.where(np.isfinite(c.smoothed), c.smoothed, np.nan)
+    longest = max(curves, key=lambda c: c.x.size)
+    with warnings.catch_warnings():  # all-NaN columns (every run ended) are expected
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(stack, axis=0)
+        if band == "std":
+            std = np.nanstd(stack, axis=0)
+            low, high = mean - std, mean + std
+        else:
+            low, high = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
+    return GroupCurve(name, [c.run_id for c in curves], longest.x, mean, low, high)
+
+
+def lower_is_better(metric: str) -> bool:
+    """Loss-like metrics are best at their minimum, everything else at its maximum."""
+    name = metric.lower()
+    return any(w in name for w in ("loss", "error", "err", "perplexity", "mse", "mae", "nll"))
+
+
+def summarize(curve: Curve, metric: str) -> dict[str, float | int | None]:
+    """Last finite value, best finite value and the index (epoch) of the best, of the raw data."""
+    y = curve.raw
+    finite = np.flatnonzero(np.isfinite(y))
+    if finite.size == 0:
+        return {"last": None, "best": None, "best_at": None, "points": int(y.size)}
+    values = y[finite]
+    pos = int(np.argmin(values) if lower_is_better(metric) else np.argmax(values))
+    best_index = int(finite[pos])
+    return {"last": float(values[-1]), "best": float(values[pos]),
+            "best_at": float(curve.x[best_index]), "points": int(y.size)}
+
+
+def write_csv(path: str | Path, curves: Sequence[Curve], axis: str) -> Path:
+    """The plotted data in long form: one row per run and point (raw and smoothed values)."""
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["run", axis, "value", "smoothed"])
+        for c in curves:
+            if c.error is not None:
+                continue
+            rows = zip(c.x.tolist(), c.raw.tolist(), c.smoothed.tolist(), strict=True)
+            writer.writerows((c.run_id, x, y, s) for x, y, s in rows)
+    return path

@@ -1,0 +1,110 @@
+"""Put prepared curves on a pyqtgraph plot, reusing items between redraws.
+
+Reusing the items keeps live refresh cheap and the legend steady; every curve item uses peak
+downsampling and clip-to-view so a frame costs about one point per pixel column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+
+from gui.experiments.plot_data import Curve, GroupCurve
+from gui.experiments.plot_hover import HoverTarget
+from gui.experiments.run_colors import RunColors
+
+RAW_ALPHA = 60
+BAND_ALPHA = 50
+SYMBOLS = {"nan": "x", "+inf": "t1", "-inf": "t"}  # t1 points up, t points down
+
+
+class CurveDrawer:
+    """Owns the plot's data items; ``draw`` replaces what is shown."""
+
+    def __init__(self, plot: pg.PlotItem, legend: pg.LegendItem, colors: RunColors) -> None:
+        self._plot, self._legend, self._colors = plot, legend, colors
+        self._items: dict[tuple[str, str], Any] = {}
+        self.hover_targets: list[HoverTarget] = []
+        self.marker_count = 0
+
+    def draw(self, curves: Sequence[Curve], groups: Sequence[GroupCurve], options: Any) -> None:
+        used: set[tuple[str, str]] = set()
+        self._legend.clear()
+        self.hover_targets = []
+        self.marker_count = 0
+        if groups:
+            for group in groups:
+                self._draw_group(group, used)
+        else:
+            smoothing = options.smoothing.method != "none"
+            for curve in curves:
+                if curve.error is None:
+                    self._draw_run(curve, smoothing, options.show_raw, used)
+        for key in [k for k in self._items if k not in used]:
+            self._plot.removeItem(self._items.pop(key))
+
+    def item(self, run_id: str, role: str) -> Any:
+        """The item drawing ``role`` ("main", "raw", "bad", "mean", "band") of a run or group."""
+        return self._items.get((run_id, role))
+
+    def _draw_run(self, c: Curve, smoothing: bool, show_raw: bool, used: set) -> None:
+        color = self._colors.hex(c.run_id)
+        if smoothing and show_raw:
+            raw_pen = pg.mkPen(self._colors.qcolor(c.run_id, RAW_ALPHA), width=1)
+            self._curve((c.run_id, "raw"), c.x, c.raw, raw_pen, used)
+        main = self._curve((c.run_id, "main"), c.x, c.smoothed, pg.mkPen(color, width=2), used)
+        self._legend.addItem(main, c.label)
+        self.hover_targets.append(HoverTarget(c.label, c.x, c.raw if not smoothing else c.smoothed))
+        if c.bad_x.size:
+            self._markers(c, color, used)
+
+    def _markers(self, c: Curve, color: str, used: set) -> None:
+        key = (c.run_id, "bad")
+        symbols = [SYMBOLS[str(k)] for k in c.bad_kind]
+        item = self._items.get(key)
+        if item is None:
+            item = pg.PlotDataItem(pen=None, symbolSize=11)
+            item.setZValue(50)
+            self._plot.addItem(item)
+            self._items[key] = item
+        item.setData(c.bad_x, c.bad_y, symbol=symbols, symbolPen=pg.mkPen("#b00020", width=2),
+                     symbolBrush=pg.mkBrush(color))
+        used.add(key)
+        self.marker_count += int(c.bad_x.size)
+
+    def _draw_group(self, g: GroupCurve, used: set) -> None:
+        color_key = f"group:{g.name}"
+        pen = pg.mkPen(self._colors.hex(color_key), width=2)
+        edge = pg.mkPen(self._colors.qcolor(color_key, 0))
+        low = self._curve((color_key, "low"), g.x, g.low, edge, used)
+        high = self._curve((color_key, "high"), g.x, g.high, edge, used)
+        mean = self._curve((color_key, "mean"), g.x, g.mean, pen, used)
+        key = (color_key, "band")
+        band = self._items.get(key)
+        if band is None:
+            band = pg.FillBetweenItem(low, high, brush=self._colors.qcolor(color_key, BAND_ALPHA))
+            band.setZValue(-10)
+            self._plot.addItem(band)
+            self._items[key] = band
+        used.add(key)
+        label = f"{g.name} ({len(g.run_ids)} run{'s' if len(g.run_ids) != 1 else ''})"
+        self._legend.addItem(mean, label)
+        self.hover_targets.append(HoverTarget(f"{label} mean", g.x, g.mean))
+
+    def _curve(self, key: tuple[str, str], x: np.ndarray, y: np.ndarray, pen: Any,
+               used: set) -> pg.PlotDataItem:
+        item = self._items.get(key)
+        if item is None:
+            item = pg.PlotDataItem(connect="finite", antialias=False)
+            # The two settings that keep a million points fast (pyqtgraph draws ~1 point/pixel).
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+            self._plot.addItem(item)
+            self._items[key] = item
+        item.setPen(pen)
+        item.setData(x, y)
+        used.add(key)
+        return item

@@ -1,0 +1,247 @@
+"""Training plots: many runs overlaid, smoothing, groups with bands, live refresh, export.
+
+Reading and smoothing run in workers (:mod:`gui.workers`); this widget only draws. Long series stay
+fast because every curve uses pyqtgraph's peak downsampling and clip-to-view: a frame draws about
+as many points as the plot is wide, not the million points of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from gui import settings as loupe_settings
+from gui.experiments import plot_data as pdata
+from gui.experiments.live_refresh import LiveRefresher
+from gui.experiments.plot_controls import PlotControls, PlotOptions
+from gui.experiments.plot_draw import CurveDrawer
+from gui.experiments.plot_hover import PlotHover
+from gui.experiments.run_colors import RunColors, session_colors
+from gui.experiments.series_data import RunData, RunRef, list_metrics, load_runs
+from gui.experiments.summary_table import SummaryTable
+from gui.workers import LatestOnly, submit
+
+
+class PlotPanel(QWidget):
+    """Plot of the selected runs, with its controls above and the summary table beside it."""
+
+    drawn = Signal()  # after every redraw (tests and --screenshot wait on it)
+    status = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, colors: RunColors | None = None) -> None:
+        super().__init__(parent)
+        self.colors = colors or session_colors()
+        self.refs: list[RunRef] = []
+        self.runs: dict[str, RunData] = {}
+        self.curves: list[pdata.Curve] = []
+        self.groups: list[pdata.GroupCurve] = []
+        self.metrics: list[str] = []
+        self._reset_view = True  # the next draw fits the view to the data
+        self._loader, self._preparer = LatestOnly(), LatestOnly()
+        self.controls = PlotControls(self)
+        self.plot_widget = pg.PlotWidget(self, background="w")
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt",
+                                          labelTextColor="#222",
+                                          brush=pg.mkBrush(255, 255, 255, 200))
+        self.drawer = CurveDrawer(self.plot, self.legend, self.colors)
+        self.hover = PlotHover(self.plot, self._x_name, lambda: self.options.metric or "value")
+        self.summary = SummaryTable(self.colors, self)
+        self.message = QLabel("Select runs in the results to plot them.", self)
+        self.message.setObjectName("emptyState")
+        self.live = LiveRefresher(self)
+        self.live.updated.connect(self._on_live_rows)
+        self._layout()
+        self.controls.changed.connect(self._on_control)
+        self.controls.export_requested.connect(self.ask_export)
+        QShortcut(QKeySequence("Ctrl+Shift+L"), self, self.controls.log_y.toggle)
+        self._apply_view_options()
+
+    def _layout(self) -> None:
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.plot_widget)
+        split.addWidget(self.summary)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setSizes([780, 300])
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.controls)
+        box.addWidget(self.message)
+        box.addWidget(split, 1)
+
+    @property
+    def options(self) -> PlotOptions:
+        return self.controls.options()
+
+    # ---- what is plotted --------------------------------------------------------------------
+    def set_runs(self, refs: Sequence[RunRef]) -> None:
+        """Plot these runs (reads in a worker); an empty list clears the plot."""
+        self.refs = list(refs)
+        self._reset_view = True
+        self.live.set_refs(self.refs)
+        fields = sorted({k for r in self.refs for k, v in r.metadata.items()
+                         if isinstance(v, str | int | float | bool) and k not in pdata.SEED_KEYS})
+        self.controls.set_group_fields(fields)
+        if not self.refs:
+            self.runs, self.curves, self.groups = {}, [], []
+            self._draw(([], []))
+            return
+        self._set_message(f"Reading {len(self.refs)} run(s)...")
+        self._loader.submit(self._read_all, list(self.refs), self.options.metric,
+                            on_done=self._on_read, on_error=self._on_error)
+
+    @staticmethod
+    def _read_all(refs: list[RunRef], metric: str) -> tuple[list[str], list[RunData]]:
+        metrics = list_metrics(refs)
+        if metric not in metrics:
+            metric = next((m for m in ("loss", "val_loss", "accuracy") if m in metrics),
+                          metrics[0] if metrics else metric)
+        return metrics, load_runs(refs, metric)
+
+    def _on_read(self, result: tuple[list[str], list[RunData]]) -> None:
+        metrics, runs = result
+        self.metrics = metrics
+        self.controls.set_metrics(metrics)
+        self.runs = {r.run_id: r for r in runs}
+        if not metrics:
+            self._set_message("These runs have no time series to plot.")
+        self.live.set_known(self.runs, self.options.metric)
+        self._recompute()
+
+    def _reload_metric(self) -> None:
+        if not self.refs:
+            return
+        self._reset_view = True
+        metrics = list(self.metrics)
+        self._loader.submit(load_runs, list(self.refs), self.options.metric,
+                            on_done=lambda runs: self._on_read((metrics, runs)),
+                            on_error=self._on_error)
+
+    def _recompute(self) -> None:
+        """Smooth and group in a worker; the newest request wins."""
+        o = self.options
+        runs = [self.runs[r.run_id] for r in self.refs if r.run_id in self.runs]
+        groups = {}
+        if o.group_by:
+            key = pdata.group_key_function(o.group_by)
+            groups = {r.run_id: key(r.metadata) for r in self.refs}
+        self._preparer.submit(_prepare, runs, o.metric, o.x_axis, o.smoothing, groups, o.band,
+                              on_done=self._draw, on_error=self._on_error)
+
+    def _draw(self, prepared: tuple[list[pdata.Curve], list[pdata.GroupCurve]]) -> None:
+        self.curves, self.groups = prepared
+        o = self.options
+        saved = self.live.view_before_update(self.plot)
+        self.drawer.draw(self.curves, self.groups, o)
+        self.hover.targets = self.drawer.hover_targets
+        self.hover.hide()
+        self.summary.set_curves(self.curves, o.metric, o.x_axis)
+        self.plot.setLabel("bottom", pdata.X_AXES.get(o.x_axis, o.x_axis))
+        self.plot.setLabel("left", o.metric)
+        self.live.view_after_update(self.plot, saved, o.follow, finite_range(self.curves),
+                                    self._reset_view)
+        self._reset_view = False
+        bad = [c for c in self.curves if c.error]
+        if not self.refs:
+            self._set_message("Select runs in the results to plot them.")
+        elif bad and len(bad) == len(self.curves):
+            self._set_message(f"No run has the series {o.metric!r} (or could be read).")
+        else:
+            self._set_message("")
+        self.drawn.emit()
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._set_message(f"Could not plot: {exc}")
+        self.status.emit(str(exc))
+
+    def _set_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # ---- controls ---------------------------------------------------------------------------
+    def _on_control(self, key: str) -> None:
+        if key == "metric":
+            self._reload_metric()
+        elif key == "log_y":
+            self._apply_view_options()
+            self._reset_view = True
+        elif key in ("live", "follow"):
+            self._apply_view_options()
+        else:  # x axis, smoothing, raw, grouping, band
+            self._reset_view = self._reset_view or key == "x_axis"
+            self._recompute()
+
+    def _apply_view_options(self) -> None:
+        o = self.options
+        self.plot.setLogMode(x=False, y=o.log_y)
+        self.live.configure(o.live, o.interval_s)
+
+    def _on_live_rows(self, runs: dict[str, RunData]) -> None:
+        self.runs.update(runs)
+        self._recompute()
+
+    def _x_name(self) -> str:
+        return {"epoch": "epoch", "step": "step", "wall_time": "t (s)"}[self.options.x_axis]
+
+    def is_busy(self) -> bool:
+        return self._loader.busy or self._preparer.busy
+
+    # ---- export -----------------------------------------------------------------------------
+    def ask_export(self, kind: str) -> None:
+        """Ask for a file name and export (remembers the folder)."""
+        store = loupe_settings.settings()
+        folder = str(store.value("plots/export_dir", str(Path.home())))
+        name = f"{self.options.metric or 'plot'}.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}",
+                                              str(Path(folder) / name), f"*.{kind}")
+        if path:
+            store.setValue("plots/export_dir", str(Path(path).parent))
+            self.export(kind, path)
+
+    def export(self, kind: str, path: str | Path) -> None:
+        """Write ``kind`` ("png", "svg", "csv") to ``path``.
+
+        PNG and SVG paint the scene, so they run on the GUI thread; CSV is written in a worker.
+        """
+        from pyqtgraph import exporters
+
+        path = str(path)
+        if kind == "png":
+            exporter = exporters.ImageExporter(self.plot)
+            exporter.parameters()["width"] = max(800, int(self.plot.sceneBoundingRect().width()))
+            exporter.export(path)
+        elif kind == "svg":
+            exporters.SVGExporter(self.plot).export(path)
+        elif kind == "csv":
+            submit(pdata.write_csv, path, list(self.curves), self.options.x_axis,
+                   on_done=lambda p: self.status.emit(f"Wrote {p}"), on_error=self._on_error)
+            return
+        else:
+            raise ValueError(f"unknown export kind {kind!r}")
+        self.status.emit(f"Wrote {path}")
+
+    def shutdown(self) -> None:
+        """Stop live refresh and close open readers (the window is closing)."""
+        self.live.set_refs([])
+
+
+def _prepare(runs: list[RunData], metric: str, axis: str, smoothing: pdata.Smoothing,
+             groups: dict[str, str], band: str) -> tuple[list[pdata.Curve], list[pdata.GroupCurve]]:
+    curves = pdata.prepare_curves(runs, metric, axis, smoothing)
+    return curves, (pdata.group_curves(curves, groups, band) if groups else [])
+
+
+def finite_range(curves: Sequence[pdata.Curve]) -> tuple[float, float] | None:
+    """The x span of all drawn curves (used when following the latest epoch)."""
+    xs = [c.x for c in curves if c.error is None and c.x.size]
+    if not xs:
+        return None
+    return float(min(x[0] for x in xs)), float(max(np.nanmax(x) for x in xs))

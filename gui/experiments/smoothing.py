@@ -1,0 +1,118 @@
+"""Smoothing of training curves: pure numpy, no Qt, so the values can be tested exactly.
+
+Both smoothers skip non-finite values instead of spreading them: one NaN must not turn the rest of
+an exponential average into NaN, and an Inf must not drag a window mean to Inf. The output holds
+NaN at every non-finite input, so the plot leaves a gap there and marks the point itself
+(:func:`nonfinite_points`): smoothing never hides a NaN or an Inf.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+# exp(-EMA_BLOCK_LOG) bounds the scale factors inside one block of the vectorised EMA, far from
+# float64 overflow (1e308) while keeping blocks long, so the loop over blocks stays short.
+EMA_BLOCK_LOG = 150 * math.log(10)
+MAX_BLOCK = 1 << 16
+
+
+def ema(values: ArrayLike, weight: float) -> np.ndarray:
+    """Exponential moving average with bias correction (the TensorBoard smoother).
+
+    ``s_k = weight * s_{k-1} + (1 - weight) * v_k`` over the finite values ``v`` only, starting at
+    0 and divided by ``1 - weight**n`` (n finite values seen so far) so the start is not pulled to
+    zero. ``weight`` is in [0, 1): 0 returns the input, 0.99 smooths strongly.
+    """
+    y = np.asarray(values, dtype=np.float64)
+    if not 0.0 <= weight < 1.0:
+        raise ValueError(f"EMA weight must be in [0, 1), got {weight}")
+    finite = np.isfinite(y)
+    out = np.full(y.shape, np.nan)
+    v = y[finite]
+    if v.size == 0 or weight == 0.0:
+        out[finite] = v
+        return out
+    raw = _ema_no_bias(v, weight)
+    n = np.arange(1, v.size + 1, dtype=np.float64)
+    out[finite] = raw / -np.expm1(n * math.log(weight))
+    return out
+
+
+def _ema_no_bias(v: np.ndarray, a: float) -> np.ndarray:
+    """``s_k = a s_{k-1} + (1-a) v_k``, ``s_{-1} = 0``, vectorised block by block.
+
+    Inside a block ``s_{t+k} = a^(k+1) s_{t-1} + (1-a) a^k sum_j a^-j v_{t+j}``; the block length
+    keeps ``a^-j`` finite.
+    """
+    block = int(min(MAX_BLOCK, max(1, EMA_BLOCK_LOG // -math.log(a))))
+    out = np.empty_like(v)
+    k = np.arange(block, dtype=np.float64)
+    up = np.exp(-k * math.log(a))  # a^-k
+    down = np.exp(k * math.log(a))  # a^k
+    prev = 0.0
+    for start in range(0, v.size, block):
+        chunk = v[start:start + block]
+        n = chunk.size
+        acc = np.cumsum(chunk * up[:n])
+        part = (1.0 - a) * down[:n] * acc + down[:n] * a * prev
+        out[start:start + n] = part
+        prev = part[-1]
+    return out
+
+
+def moving_average(values: ArrayLike, window: float, x: ArrayLike | None = None) -> np.ndarray:
+    """Trailing mean over a window, counting finite values only.
+
+    Without ``x`` the window is a number of points; with ``x`` (ascending: steps, epochs or
+    seconds) it is a span in x units: point i averages the finite values with
+    ``x_i - window < x_j <= x_i``. Non-finite inputs give NaN.
+    """
+    y = np.asarray(values, dtype=np.float64)
+    if window <= 0:
+        raise ValueError(f"moving window must be positive, got {window}")
+    finite = np.isfinite(y)
+    sums = np.concatenate(([0.0], np.cumsum(np.where(finite, y, 0.0))))
+    counts = np.concatenate(([0], np.cumsum(finite)))
+    stop = np.arange(1, y.size + 1)
+    if x is None:
+        start = np.maximum(stop - int(max(1, round(window))), 0)
+    else:
+        xs = np.asarray(x, dtype=np.float64)
+        start = np.searchsorted(xs, xs - window, side="right")
+    n = counts[stop] - counts[start]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (sums[stop] - sums[start]) / n
+    out[~finite] = np.nan
+    return out
+
+
+def smooth(values: ArrayLike, method: str, amount: float, x: ArrayLike | None = None) -> np.ndarray:
+    """Dispatch: ``method`` is "none", "ema" (amount = weight) or "window" (amount = span)."""
+    if method == "ema":
+        return ema(values, amount)
+    if method == "window":
+        return moving_average(values, amount, x)
+    return np.asarray(values, dtype=np.float64)
+
+
+def nonfinite_points(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of non-finite values and their kinds ("nan", "+inf", "-inf")."""
+    y = np.asarray(values, dtype=np.float64)
+    idx = np.flatnonzero(~np.isfinite(y))
+    bad = y[idx]
+    kinds = np.where(np.isnan(bad), "nan", np.where(bad > 0, "+inf", "-inf"))
+    return idx, kinds
+
+
+def marker_heights(smoothed: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """Where to draw the marker of each non-finite point: at the last finite curve value before it
+    (or the first one after, at the start), so the marker sits on the curve it interrupts."""
+    finite_idx = np.flatnonzero(np.isfinite(smoothed))
+    if finite_idx.size == 0:
+        return np.zeros(idx.size)
+    pos = np.searchsorted(finite_idx, idx, side="right") - 1
+    pos = np.clip(pos, 0, finite_idx.size - 1)
+    return smoothed[finite_idx[pos]]
