@@ -6,6 +6,7 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 
 from __future__ import annotations
 
+from ._embedding import embed_texts
 from ._errors import (
     CorruptFileError,
     EncodeError,
@@ -19,10 +20,13 @@ from ._errors import (
     UnsupportedFormatError,
     UntrustedPickleError,
 )
+from ._index import ChromaConfig, ExperimentIndex, Hit
+from ._index_fields import FieldInfo
 from ._metrics_h5 import load_metrics, save_metrics
 from ._nodes import AttrInfo, NodeInfo, SliceResult, Source, open_source, register_opener
 from ._series_h5 import SeriesReader, SeriesWriter
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
+from ._where import WhereSyntaxError, parse_where
 
 
 def _version() -> str:
@@ -46,6 +50,13 @@ __all__ = [
     "CorruptFileError",
     "EncodeError",
     "IndexUnavailableError",
+    "ChromaConfig",
+    "ExperimentIndex",
+    "FieldInfo",
+    "Hit",
+    "WhereSyntaxError",
+    "embed_texts",
+    "parse_where",
     "SeriesReader",
     "SeriesWriter",
     "TimeSeriesConfig",
