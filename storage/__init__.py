@@ -23,6 +23,22 @@ from ._errors import (
 from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
 from ._metrics_h5 import load_metrics, save_metrics
+from ._migration import (
+    MigrationOptions,
+    MigrationPlan,
+    MigrationReport,
+    PlanItem,
+    ProgressEvent,
+    ReportItem,
+    RestoreChange,
+    RestoreResult,
+    find_unfinished_journal,
+    list_reports,
+    plan_migration,
+    plan_restore,
+    restore_originals,
+    run_migration,
+)
 from ._nodes import AttrInfo, NodeInfo, SliceResult, Source, open_source, register_opener
 from ._series_h5 import SeriesReader, SeriesWriter
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
@@ -41,6 +57,20 @@ def _version() -> str:
 __version__ = _version()
 
 __all__ = [
+    "MigrationOptions",
+    "MigrationPlan",
+    "MigrationReport",
+    "PlanItem",
+    "ProgressEvent",
+    "ReportItem",
+    "RestoreChange",
+    "RestoreResult",
+    "find_unfinished_journal",
+    "list_reports",
+    "plan_migration",
+    "plan_restore",
+    "restore_originals",
+    "run_migration",
     "AttrInfo",
     "NodeInfo",
     "SliceResult",

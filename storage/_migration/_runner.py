@@ -1,0 +1,191 @@
+"""The public entry points of a migration: plan (dry run) and run (with resume).
+
+Both scan on the calling thread, send one task per file to the pool and turn each answer into a
+progress event on the calling thread. The journal is deleted only after the report is saved, so
+at every instant either the journal or a report says where each original's backup is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .._errors import MigrationError
+from . import _journal
+from ._model import MigrationOptions, MigrationPlan, PlanItem, ProgressEvent
+from ._pool import run_tasks
+from ._report import MigrationReport, ReportItem
+from ._scan import scan
+from ._worker import convert_file, plan_file
+
+ProgressFn = Callable[[ProgressEvent], None] | None
+
+
+class _Progress:
+    """Counts files and bytes and calls the user's callback (throttled for huge runs)."""
+
+    def __init__(self, callback: ProgressFn, files_total: int, bytes_total: int) -> None:
+        self.callback, self.files_total, self.bytes_total = callback, files_total, bytes_total
+        self.files_done = self.bytes_done = 0
+        self.start = time.perf_counter()
+        self._last = 0.0
+
+    def started(self, path: Path) -> None:
+        self._emit(path, f"converting {path.name}", force=False)
+
+    def finished(self, path: Path, size: int, message: str) -> None:
+        self.files_done += 1
+        self.bytes_done += size
+        self._emit(path, message, force=self.files_done == self.files_total)
+
+    def _emit(self, current: Path | None, message: str, force: bool) -> None:
+        if self.callback is None:
+            return
+        now = time.perf_counter()
+        if not force and now - self._last < 0.05:
+            return
+        self._last = now
+        elapsed = now - self.start
+        eta = None
+        if self.bytes_done and self.bytes_total:
+            eta = elapsed / self.bytes_done * (self.bytes_total - self.bytes_done)
+        self.callback(ProgressEvent(self.files_done, self.files_total, self.bytes_done,
+                                    self.bytes_total, current, message, elapsed, eta))
+
+
+def plan_migration(options: MigrationOptions, progress: ProgressFn = None,
+                   cancel: threading.Event | None = None) -> MigrationPlan:
+    """Dry run: what would happen to each file. Reads every candidate; writes nothing."""
+    candidates, decided = scan(options)
+    plan = MigrationPlan(options.root, options, items=list(decided))
+    tasks = [_task(options, path, size, None) for path, size in candidates]
+    meter = _Progress(progress, len(tasks), sum(t["size"] for t in tasks))
+
+    def on_result(task: dict, result: dict) -> None:
+        plan.items.append(PlanItem(**{**result, "path": Path(result["path"])}))
+        meter.finished(Path(task["path"]), task["size"], result["action"])
+
+    def on_error(task: dict, exc: BaseException) -> None:
+        on_result(task, {"path": task["path"], "action": "fail", "size": task["size"],
+                         "reason": f"internal error: {type(exc).__name__}: {exc}"})
+
+    finished = run_tasks(plan_file, tasks, options.workers, lambda t: None, on_result, on_error,
+                         cancel)
+    plan.cancelled = not finished
+    plan.items.sort(key=lambda i: str(i.path))
+    return plan
+
+
+def run_migration(options: MigrationOptions, progress: ProgressFn = None,
+                  cancel: threading.Event | None = None, resume: bool = False) -> MigrationReport:
+    """Convert the folder: back up, convert, verify, report. ``resume`` finishes a killed run.
+
+    A resumed run uses the options recorded in the journal (format, arrays, backups), but the
+    caller's ``workers`` and ``report_path``.
+    """
+    jpath = _journal.journal_path(options.root)
+    state = _journal.read(jpath) if jpath.is_file() else None
+    if state is not None and not resume:
+        raise MigrationError(f"an unfinished conversion run is recorded in {jpath}: resume it "
+                             "(loupe convert --resume) or undo it (loupe restore) first")
+    if state is not None and state.options:
+        options = _resumed_options(options, state.options)
+    started = state.started if state and state.started else time.strftime("%Y-%m-%d %H:%M:%S")
+    candidates, decided = scan(options)  # raises MigrationError when the folder is missing
+    if state is None:
+        _start_journal(jpath, options, started)
+    report = MigrationReport(options.root, options=options.to_dict(), started=started)
+    report.items = [_decided_item(p) for p in decided]
+    tasks = _resume_tasks(options, candidates, state, report, jpath)
+    t0 = time.perf_counter()
+    finished = _convert_all(options, tasks, report, progress, cancel)
+    report.seconds = time.perf_counter() - t0
+    report.cancelled = not finished
+    report.items.sort(key=lambda i: str(i.path))
+    _finish(report, options, jpath)
+    return report
+
+
+def _resumed_options(given: MigrationOptions, recorded: dict) -> MigrationOptions:
+    data = {**recorded, "workers": given.workers,
+            "report_path": str(given.report_path) if given.report_path else None}
+    return MigrationOptions.from_dict(data)
+
+
+def _start_journal(jpath: Path, options: MigrationOptions, started: str) -> None:
+    try:
+        _journal.append(jpath, {"t": "start", "options": options.to_dict(), "started": started},
+                        sync=True)
+    except OSError as exc:
+        raise MigrationError(f"cannot write the journal in {options.root} ({exc.strerror}): the "
+                             "folder must be writable to convert it") from exc
+
+
+def _task(options: MigrationOptions, path: Path, size: int, jpath: Path | None,
+          record: dict | None = None) -> dict:
+    return {"path": str(path), "size": size, "options": options.to_dict(),
+            "journal": str(jpath) if jpath else None, "backup_record": record}
+
+
+def _decided_item(item: PlanItem) -> ReportItem:
+    status = {"skip": "skipped", "fail": "failed"}.get(item.action, "skipped")
+    return ReportItem(item.path, status, reason=item.reason, size_before=item.size)
+
+
+def _resume_tasks(options: MigrationOptions, candidates: list[tuple[Path, int]],
+                  state: _journal.JournalState | None, report: MigrationReport,
+                  jpath: Path) -> list[dict]:
+    done = state.done if state else {}
+    backups = state.backups if state else {}
+    report.items.extend(ReportItem.from_dict(item) for item in done.values())
+    tasks = [_task(options, path, size, jpath, backups.get(str(path)))
+             for path, size in candidates if str(path) not in done]
+    queued = {t["path"] for t in tasks}
+    for path in (state.unfinished if state else []):
+        if path not in queued:  # an HDF5 conversion that had already removed the original
+            record = backups[path]
+            tasks.append(_task(options, Path(path), record["size"], jpath, record))
+    return tasks
+
+
+def _convert_all(options: MigrationOptions, tasks: list[dict], report: MigrationReport,
+                 progress: ProgressFn, cancel: threading.Event | None) -> bool:
+    meter = _Progress(progress, len(tasks), sum(t["size"] for t in tasks))
+    pending = {t["path"]: t for t in tasks}
+
+    def on_result(task: dict, result: dict) -> None:
+        pending.pop(task["path"], None)
+        item = ReportItem.from_dict(result)
+        report.items.append(item)
+        meter.finished(item.path, task["size"], f"{item.status} {item.path.name}")
+
+    def on_error(task: dict, exc: BaseException) -> None:
+        on_result(task, {"path": task["path"], "status": "failed", "size_before": task["size"],
+                         "reason": f"internal error: {type(exc).__name__}: {exc}"})
+
+    finished = run_tasks(convert_file, tasks, options.workers,
+                         lambda t: meter.started(Path(t["path"])), on_result, on_error, cancel)
+    for task in pending.values():
+        reason = "not started: the run was cancelled" if not finished else "not finished"
+        report.items.append(ReportItem(Path(task["path"]), "pending", reason=reason,
+                                       size_before=task["size"]))
+    return finished and not pending
+
+
+def _finish(report: MigrationReport, options: MigrationOptions, jpath: Path) -> None:
+    # The JSON form always goes in the folder too: restore finds it there once the journal is gone.
+    saved = report.save(options.root, formats=("json",))
+    where = options.report_path
+    readable = "html" if where is not None and where.suffix.lower() == ".html" else "md"
+    if where is None:
+        saved += report.save(saved[0].with_suffix(".md"), formats=("md",))
+    else:
+        saved += report.save(where, formats=("json", readable))
+    report.saved_to = saved
+    _journal.close(jpath)
+    if not report.cancelled:
+        with contextlib.suppress(FileNotFoundError):
+            jpath.unlink()
