@@ -219,7 +219,7 @@ class PlotPanel(QWidget):
             exporter.parameters()["width"] = max(800, int(self.plot.sceneBoundingRect().width()))
             exporter.export(path)
         elif kind == "svg":
-            exporters.SVGExporter(self.plot).export(path)
+            _export_svg(self.plot_widget, path)
         elif kind == "csv":
             submit(pdata.write_csv, path, list(self.curves), self.options.x_axis,
                    on_done=lambda p: self.status.emit(f"Wrote {p}"), on_error=self._on_error)
@@ -237,6 +237,29 @@ def _prepare(runs: list[RunData], metric: str, axis: str, smoothing: pdata.Smoot
              groups: dict[str, str], band: str) -> tuple[list[pdata.Curve], list[pdata.GroupCurve]]:
     curves = pdata.prepare_curves(runs, metric, axis, smoothing)
     return curves, (pdata.group_curves(curves, groups, band) if groups else [])
+
+
+def _export_svg(view: pg.PlotWidget, path: str) -> None:
+    """Paint the plot into an SVG with Qt's generator.
+
+    pyqtgraph's SVGExporter rewrites Qt's path data itself and fails on the paths Qt 6 writes, so
+    the scene is rendered straight into a QSvgGenerator (still vector: lines stay paths).
+    """
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = view.sceneRect() if not view.sceneRect().isEmpty() else QRectF(view.rect())
+    generator = QSvgGenerator()
+    generator.setFileName(path)
+    generator.setSize(QSize(int(rect.width()), int(rect.height())))
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle("Loupe training plot")
+    painter = QPainter(generator)
+    try:
+        view.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        painter.end()
 
 
 def finite_range(curves: Sequence[pdata.Curve]) -> tuple[float, float] | None:
