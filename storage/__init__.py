@@ -7,6 +7,7 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 from __future__ import annotations
 
 from ._embedding import embed_texts
+from ._dljson import TorchUnavailableWarning
 from ._errors import (
     CorruptFileError,
     EncodeError,
@@ -20,6 +21,7 @@ from ._errors import (
     UnsupportedFormatError,
     UntrustedPickleError,
 )
+from ._facade import DLFriendlyStorage, detect_format
 from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
 from ._metrics_h5 import load_metrics, save_metrics
@@ -57,6 +59,9 @@ def _version() -> str:
 __version__ = _version()
 
 __all__ = [
+    "DLFriendlyStorage",
+    "TorchUnavailableWarning",
+    "detect_format",
     "MigrationOptions",
     "MigrationPlan",
     "MigrationReport",

@@ -1,0 +1,32 @@
+"""DL-JSON: the DL-friendly JSON format (markers, codec, text layer). Private to :mod:`storage`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._decode import MARKERS, Context, TorchUnavailableWarning, decode_value
+from ._encode import Encoder
+from ._payload import CODECS
+from ._text import compressed_pieces, dumps_pieces, loads
+
+
+def encode(data: Any, *, inline_max: int, codec: str, level: int) -> Any:
+    """A JSON-able value with markers; payloads stay inline as base64 strings."""
+    return Encoder(inline_max=inline_max, codec=codec, level=level).encode(data)
+
+
+def decode(value: Any, *, device: Any = None) -> Any:
+    """Python objects from a parsed DL-JSON value."""
+    return decode_value(value, Context(device))
+
+
+__all__ = [
+    "CODECS",
+    "MARKERS",
+    "TorchUnavailableWarning",
+    "compressed_pieces",
+    "decode",
+    "dumps_pieces",
+    "encode",
+    "loads",
+]

@@ -1,0 +1,33 @@
+"""The ``compressed`` format: the DL-JSON document inside one marker holding zstd or zlib bytes
+in base64. Still valid JSON: ``{"__type__": "compressed", "codec": "zstd", ..., "data": "..."}``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .._atomic import atomic_write
+from .._dljson import compressed_pieces, loads
+from ._json import text_head
+from ._options import LoadOptions, SaveOptions
+
+NAME = "compressed"
+SUFFIXES = (".json", ".dlz")
+_SIGNATURE = re.compile(rb'\{\s*"__type__"\s*:\s*"compressed"')
+
+
+def sniff(head: bytes) -> bool:
+    return _SIGNATURE.match(text_head(head)) is not None
+
+
+def save(data: Any, path: Path, options: SaveOptions) -> None:
+    pieces = compressed_pieces(data, **options.text_args())
+    with atomic_write(path) as fh:
+        fh.writelines(pieces)
+
+
+def load(path: Path, options: LoadOptions) -> Any:
+    # The envelope is an ordinary marker: the JSON reader decodes it like any other.
+    return loads(path.read_bytes(), device=options.device, path=path)

@@ -1,0 +1,48 @@
+"""The ``json`` format: plain DL-JSON text, readable by any JSON parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .._atomic import atomic_write
+from .._dljson import dumps_pieces, loads
+from ._options import LoadOptions, SaveOptions
+
+NAME = "json"
+SUFFIXES = (".json",)
+_STARTS = frozenset(b'{["-0123456789tfnNI')
+_WHITESPACE = b" \t\r\n"
+
+
+def text_head(head: bytes) -> bytes:
+    """The head without a UTF-8 BOM and leading whitespace; UTF-16/32 re-encoded as UTF-8."""
+    import json
+
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")) or 0 in head[:4]:
+        try:
+            enc = json.detect_encoding(head)
+            head = head[: len(head) // 4 * 4].decode(enc, errors="ignore").encode("utf-8")
+        except (LookupError, UnicodeError):
+            return b""
+        head = head.removeprefix(b"\xef\xbb\xbf")
+    return head.lstrip(_WHITESPACE)
+
+
+def sniff(head: bytes) -> bool:
+    body = text_head(head)
+    if not body:  # a BOM and nothing else is still meant to be JSON (and is broken)
+        return head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
+    return body[0] in _STARTS
+
+
+def save(data: Any, path: Path, options: SaveOptions) -> None:
+    pieces = dumps_pieces(data, **options.text_args())  # encode fully before touching the disk
+    with atomic_write(path) as fh:
+        fh.writelines(pieces)
+
+
+def load(path: Path, options: LoadOptions) -> Any:
+    return loads(path.read_bytes(), device=options.device, path=path)
