@@ -163,14 +163,19 @@ def _decode_object_array(data: Any, shape: Any) -> np.ndarray:
 def decode_tensor(d: dict[str, Any], ctx: Any) -> Any:
     """A torch tensor on the CPU (or ``ctx.device``); a numpy array with a warning without torch."""
     arr = decode_array(d, ctx)
+    return tensor_from_array(arr, str(d.get("dtype", "")), bool(d.get("requires_grad")), ctx)
+
+
+def tensor_from_array(arr: np.ndarray, dtype: str, requires_grad: bool, ctx: Any) -> Any:
+    """Wrap a decoded array as a torch tensor of ``dtype`` (``"torch.bfloat16"``...)."""
     torch = ctx.torch()
     if torch is None:
         return arr
-    name = str(d.get("dtype", "")).removeprefix("torch.")
+    name = dtype.removeprefix("torch.")
     if name in _TORCH_VIEWS:
         tensor = torch.from_numpy(arr.view(np.dtype(_TORCH_VIEWS[name]))).view(getattr(torch, name))
     else:
         tensor = torch.from_numpy(arr)
-    if d.get("requires_grad"):
+    if requires_grad:
         tensor.requires_grad_(True)
     return tensor.to(ctx.device) if ctx.device is not None else tensor

@@ -1,10 +1,22 @@
-"""The ``hdf5`` format (filled in below)."""
+"""The ``hdf5`` format: groups, chunked datasets and attributes (see ``_hdf5_write``).
+
+Reading follows each group's ``__dl__`` index back to the same Python types. An HDF5 file that
+Loupe did not write (no index) loads generically: groups as dicts, datasets as arrays, and
+attributes under ``"@name"`` keys. h5py is imported only when an HDF5 file is saved or loaded.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .._atomic import atomic_path
+from .._dljson import loads
+from .._errors import CorruptFileError
+from ._hdf5_write import INDEX, Writer
 from ._options import LoadOptions, SaveOptions
 
 NAME = "hdf5"
@@ -23,8 +35,124 @@ def sniff(head: bytes) -> bool:
 
 
 def save(data: Any, path: Path, options: SaveOptions) -> None:
-    raise NotImplementedError
+    import h5py
+
+    with atomic_path(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
+        Writer(options).root(f, data)
 
 
 def load(path: Path, options: LoadOptions) -> Any:
-    raise NotImplementedError
+    import h5py
+
+    try:
+        f = h5py.File(path, "r")
+    except OSError as exc:
+        if not path.exists():
+            raise
+        raise CorruptFileError(f"{path} cannot be opened as HDF5 ({exc}); it is damaged or "
+                               "still open for writing (try h5clear -s)", path=path) from None
+    with f:
+        try:
+            return _Reader(options, path).root(f)
+        except (KeyError, ValueError, TypeError, OSError) as exc:
+            if isinstance(exc, CorruptFileError):
+                raise
+            raise CorruptFileError(f"{path}: cannot read HDF5 content ({exc}); the file is "
+                                   "damaged or not written by Loupe", path=path) from None
+
+
+class _Reader:
+    def __init__(self, options: LoadOptions, path: Path) -> None:
+        self.options = options
+        self.path = path
+
+    def root(self, f: Any) -> Any:
+        index = self._index(f)
+        if index is not None and index.get("kind") == "value":
+            name, how = index["items"][0][:2]
+            return self.item(f, name, how)
+        return self.group(f)
+
+    def _index(self, group: Any) -> dict[str, Any] | None:
+        text = group.attrs.get(INDEX)
+        if text is None:
+            return None
+        index = json.loads(text)
+        if not isinstance(index, dict) or not isinstance(index.get("items"), list):
+            raise CorruptFileError(f"{self.path}: invalid {INDEX} index in {group.name}")
+        return index
+
+    def group(self, group: Any) -> Any:
+        index = self._index(group)
+        if index is None:
+            return self._foreign(group)
+        kind, items = index["kind"], index["items"]
+        if kind == "dict":
+            return {(e[2] if len(e) > 2 else e[0]): self.item(group, e[0], e[1]) for e in items}
+        if kind == "pairs":
+            return {self._json(e[2]): self.item(group, e[0], e[1]) for e in items}
+        values = [self.item(group, e[0], e[1]) for e in items]
+        return tuple(values) if kind == "tuple" else values
+
+    def item(self, group: Any, name: str, how: str) -> Any:
+        if how == "g":
+            return self.group(group[name])
+        if how == "d":
+            return self.dataset(group[name])
+        if how == "l":
+            return group[name][()].tolist()
+        if how == "a":
+            value = group.attrs[name]
+            return value.item() if isinstance(value, np.generic) else value
+        if how == "j":
+            return self._json(group.attrs[name])
+        raise CorruptFileError(f"{self.path}: unknown entry kind {how!r} in {group.name}")
+
+    def _json(self, text: Any) -> Any:
+        raw = text.encode("utf-8") if isinstance(text, str) else bytes(text)
+        return loads(raw, device=self.options.device, path=self.path)
+
+    def dataset(self, ds: Any) -> Any:
+        arr = ds[()]
+        attrs = ds.attrs
+        if not isinstance(arr, np.ndarray):  # h5py returns scalars of 0-d datasets as numpy
+            arr = np.asarray(arr)
+        ml = attrs.get("__dl_dtype__")
+        if ml is not None:
+            from .._dljson._dtypes import parse_dtype
+
+            arr = arr.view(parse_dtype(str(ml)))
+        if attrs.get("__dl_order__") == "F":
+            arr = np.asfortranarray(arr)
+        torch_dtype = attrs.get("__dl_torch__")
+        if torch_dtype is not None:
+            return self._tensor(arr, str(torch_dtype), bool(attrs.get("__dl_requires_grad__")))
+        return arr
+
+    def _tensor(self, arr: np.ndarray, dtype: str, requires_grad: bool) -> Any:
+        from .._dljson._arrays import tensor_from_array
+        from .._dljson._decode import Context
+        from .._dljson._dtypes import parse_dtype
+
+        if dtype.removeprefix("torch.") in ("bfloat16", "float8_e4m3fn", "float8_e5m2"):
+            arr = arr.view(parse_dtype(dtype))
+        return tensor_from_array(arr, dtype, requires_grad, Context(self.options.device))
+
+    def _foreign(self, group: Any) -> dict[str, Any]:
+        import h5py
+
+        out: dict[str, Any] = {f"@{k}": _plain(v) for k, v in group.attrs.items()}
+        for name, obj in group.items():
+            if isinstance(obj, h5py.Group):
+                out[name] = self._foreign(obj)
+            else:
+                out[name] = _plain(obj[()])
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value
