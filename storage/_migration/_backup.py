@@ -52,16 +52,17 @@ def backup_names(path: Path, folder: Path):
         n += 1
 
 
-def make_backup(path: Path, raw: bytes, digest: str, folder: Path) -> Path:
-    """Store ``raw`` (the bytes of ``path``) as a new backup; return the backup's path."""
+def make_backup(path: Path, raw: bytes, digest: str, folder: Path) -> tuple[Path, bool]:
+    """Store ``raw`` (the bytes of ``path``) as a backup; return its path and whether it is new
+    (False: an existing backup with the same bytes was reused)."""
     folder.mkdir(parents=True, exist_ok=True)
     for candidate in backup_names(path, folder):
         if candidate.exists() or candidate.is_symlink():
             if _same_content(candidate, raw, digest):
-                return candidate
+                return candidate, False
             continue
         if _link_new(path, raw, candidate):
-            return candidate
+            return candidate, True
     raise AssertionError("unreachable")  # backup_names never ends
 
 

@@ -6,8 +6,10 @@ and hash and the hash of every file the run wrote.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -129,6 +131,7 @@ class MigrationReport:
                     "md": self.to_markdown, "html": self.to_html}[ext]()
             target = base.with_name(base.name + "." + ext)
             written.append(atomic_write_bytes(target, text.encode("utf-8")))
+            _readable_by_all(target)
         self.saved_to = written
         return written
 
@@ -201,6 +204,17 @@ class MigrationReport:
                 f"</title><style>{style}</style></head><body><h1>Migration report: "
                 f"{esc(str(self.root))}</h1><table>{summary}</table><h2>Files</h2>"
                 f"<table><tr>{head}</tr>{body}</table></body></html>\n")
+
+
+def _readable_by_all(path: Path) -> None:
+    # Temporary files are created 0600; a report is an ordinary document (respect the umask).
+    # The umask is read from /proc: setting it to read it would race with other threads.
+    mask = 0o022
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        mask = int(next(x for x in status if x.startswith("Umask:")).split()[1], 8)
+    with contextlib.suppress(OSError):
+        os.chmod(path, 0o666 & ~mask)
 
 
 def _mb(n: int | None) -> str:

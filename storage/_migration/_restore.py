@@ -56,6 +56,8 @@ def _journal_facts(state: _journal.JournalState) -> list[_Fact]:
     facts = []
     for path, record in state.backups.items():
         item = state.done.get(path, {})
+        if item and item.get("status") != "converted":
+            continue  # failed after its backup: the original was put back, nothing to undo
         target = item.get("target")
         if target is None and record.get("formats"):
             # killed while writing: the target is the path itself or NAME.h5 for HDF5
@@ -68,7 +70,8 @@ def _journal_facts(state: _journal.JournalState) -> list[_Fact]:
 
 def _report_facts(report: MigrationReport) -> list[_Fact]:
     return [_Fact(i.path, i.backup, i.backup_sha256, i.target, i.target_sha256)
-            for i in report.items if i.backup is not None and i.backup_sha256]
+            for i in report.items
+            if i.status == "converted" and i.backup is not None and i.backup_sha256]
 
 
 def _hash_or_none(path: Path | None) -> str | None:

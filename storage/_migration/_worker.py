@@ -26,9 +26,6 @@ from ._backup import backup_folder, make_backup, sha256_bytes, sha256_file, writ
 from ._inspect import Inspection, inspect_bytes
 from ._values import Stats, differences
 
-AUTO_HDF5_ELEMENTS = 100_000  # a file holding this many numbers in arrays reads best from HDF5
-AUTO_COMPRESS_BYTES = 64_000  # below this, readable JSON is worth more than the saved bytes
-
 
 def init_worker() -> None:
     """Pool initializer: Ctrl-C goes to the whole process group; only the parent handles it."""
@@ -39,13 +36,16 @@ def hdf5_target(path: Path) -> Path:
     return path.with_suffix(".h5")
 
 
-def candidate_formats(fmt: str, value: Any, stats: Stats, size: int) -> list[str]:
-    """Formats to try, best first. ``auto`` falls back to compressed if HDF5 does not verify."""
+def candidate_formats(fmt: str, converted: Any) -> list[str]:
+    """Formats to try, best first. ``auto`` is the storage library's own choice (HDF5 for very
+    large arrays, compressed when there are arrays, JSON otherwise); HDF5 falls back to
+    compressed when it does not verify."""
     if fmt != "auto":
         return [fmt]
-    if isinstance(value, dict) and stats.elements >= AUTO_HDF5_ELEMENTS:
-        return ["hdf5", "compressed"]
-    return ["compressed"] if size >= AUTO_COMPRESS_BYTES else ["json"]
+    from storage import DLFriendlyStorage
+
+    chosen = DLFriendlyStorage().choose_format(converted)
+    return ["hdf5", "compressed"] if chosen == "hdf5" else [chosen]
 
 
 def plan_file(task: dict) -> dict:
@@ -80,7 +80,7 @@ def _inspect_for(raw: bytes, opts: dict, path: Path,
     insp = inspect_bytes(raw, opts["arrays"], opts["min_array_len"])
     if insp.action != "convert":
         return insp, []
-    fmts = candidate_formats(opts["format"], insp.value, insp.stats, len(raw))
+    fmts = candidate_formats(opts["format"], insp.converted)
     if fmts == ["json"] and insp.stats.arrays == 0:
         why = "no lists of numbers to turn into arrays" if opts["arrays"] else "arrays are off"
         return Inspection("skip", f"already DL-friendly: plain JSON and {why}"), []
@@ -139,15 +139,28 @@ def _convert(task: dict) -> dict:
     if record is None:
         root = Path(opts["root"])
         bdir = Path(opts["backup_dir"]) if opts.get("backup_dir") else None
-        backup = make_backup(path, raw, digest, backup_folder(path, root, bdir))
+        backup, new_backup = make_backup(path, raw, digest, backup_folder(path, root, bdir))
     else:
-        backup = Path(record["backup"])
+        backup, new_backup = Path(record["backup"]), False
     if record is None and task.get("journal"):
         _journal.append(Path(task["journal"]), {
             "t": "backup", "path": task["path"], "backup": str(backup), "sha256": digest,
             "size": len(raw), "formats": fmts}, sync=True)
     done = dict(backup=str(backup), backup_sha256=digest, size_before=len(raw))
-    return _write_and_verify(task, path, raw, backup, insp, fmts, done)
+    item = _write_and_verify(task, path, raw, backup, insp, fmts, done)
+    if item["status"] == "failed" and new_backup and _intact(path, digest):
+        # The original is back in place: a backup nobody asked for would only be clutter.
+        with contextlib.suppress(OSError):
+            os.unlink(backup)
+        item.update(backup=None, backup_sha256=None)
+    return item
+
+
+def _intact(path: Path, digest: str) -> bool:
+    try:
+        return sha256_file(path) == digest
+    except OSError:
+        return False
 
 
 def _read_source(path: Path, record: dict | None) -> bytes:
