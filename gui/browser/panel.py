@@ -1,38 +1,299 @@
-"""The file browser panel (placeholder until the HDF5 browser lands: lists opened files)."""
+"""The file browser panel: the lazy tree on the left, the data viewer on the right.
+
+Interface used by the main window: ``open_paths(paths)``, ``close_current()``,
+``reload_current()`` (keeps expanded paths and the selection), ``is_busy()`` and
+``show_target(what)`` (``/path`` or ``/path#image``: select it and show that view).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from PySide6.QtWidgets import QLabel, QListWidget, QVBoxLayout, QWidget
+from gui import settings as loupe_settings
+from gui.browser.data_viewer import DataViewer
+from gui.browser.failed_source import FailedSource
+from gui.browser.tree_model import TreeModel
+from gui.workers import LatestOnly, submit
+from storage import Source, open_source
 
-from gui.icons import icon
+
+def _open(location: str) -> tuple[Source, object]:
+    source = open_source(location)
+    try:
+        return source, source.root()
+    except Exception:
+        source.close()
+        raise
 
 
 class BrowserPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._list = QListWidget(self)
-        self._empty = QLabel("Open an HDF5 or JSON file: File > Open, or drop it here.", self)
-        self._empty.setObjectName("emptyState")
+        self.model = TreeModel(self)
+        self.tree = QTreeView(self)
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)  # lets Qt lay out 100,000 rows without asking each
+        self.tree.setAlternatingRowColors(True)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((220, 110, 90, 90, 70, 100)):
+            self.tree.header().resizeSection(column, width)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.selectionModel().currentChanged.connect(self._current_changed)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter by name in the whole file (Ctrl+F)")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(lambda _t: self._filter_timer.start())
+        self._filter_timer = QTimer(self, singleShot=True, interval=250)
+        self._filter_timer.timeout.connect(self._run_filter)
+        self._finder = LatestOnly()
+        self.empty = QLabel("Open an HDF5 or JSON file: File > Open, or drop it here.", self)
+        self.empty.setObjectName("emptyState")
+        self.viewer = DataViewer(self)
+        self.viewer.message.connect(self._status)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.empty)
+        left_layout.addWidget(self.tree)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.setSizes([560, 840])
         layout = QVBoxLayout(self)
-        layout.addWidget(self._empty)
-        layout.addWidget(self._list)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        self._opening = 0
+        self._restoring = 0
+        self._add_actions()
+        self.model.failed.connect(self._status)
+        self._update_empty()
 
-    def open_paths(self, paths: list[str]) -> None:
-        for p in paths:
-            self._list.addItem(Path(p).name)
-            self._list.item(self._list.count() - 1).setIcon(icon("file"))
-        self._empty.setVisible(self._list.count() == 0)
+    # ---- the main window's interface ---------------------------------------------------------
+    def open_paths(self, paths: list[str], on_open=None) -> None:
+        for path in paths:
+            self._opening += 1
+            submit(_open, str(path), on_done=lambda res, cb=on_open: self._opened(res, cb),
+                   on_error=lambda exc, p=str(path): self._open_failed(p, exc))
 
     def close_current(self) -> None:
-        self._list.takeItem(self._list.currentRow())
+        source = self._current_source()
+        if source is None:
+            return
+        self.viewer.clear()
+        self.model.remove_source(source)
+        submit(source.close)  # may wait for a read in progress: never on the GUI thread
+        self._update_empty()
 
     def reload_current(self) -> None:
-        pass
+        source = self._current_source()
+        if source is None or isinstance(source, FailedSource):
+            return
+        top = self.model.source_index(source)
+        expanded = self._expanded_paths(top)
+        selected = self.model.node(self.tree.currentIndex())
+        selected_path = selected.path if selected is not None else None
+        self.close_current()
+        self.open_paths([source.location], on_open=lambda index: self._restore(
+            index, expanded, selected_path))
 
     def is_busy(self) -> bool:
-        return False
+        return bool(self._opening or self._restoring or self.model.is_busy() or
+                    self.viewer.is_busy() or self._finder.busy or self._filter_timer.isActive())
 
     def show_target(self, what: str) -> None:
-        pass
+        path, _, view = (what or "").partition("#")
+        if not path.startswith("/"):
+            self.viewer.tabs.setCurrentWidget(self.viewer.view_named(path))
+            return
+        top = self.model.index(0, 0)
+        if top.isValid():
+            self._restoring += 1
+            self.model.locate(top, path, lambda index: self._select(index, view or None))
+
+    # ---- opening -------------------------------------------------------------------
+    def _opened(self, result, on_open) -> None:
+        self._opening -= 1
+        source, root = result
+        index = self.model.add_source(source, root)
+        self._update_empty()
+        self.tree.expand(index)
+        if on_open is not None:
+            on_open(index)
+        elif not self.tree.currentIndex().isValid():
+            self.tree.setCurrentIndex(index)
+        self._status(f"Opened {source.location}")
+
+    def _open_failed(self, path: str, exc: BaseException) -> None:
+        self._opening -= 1
+        source = FailedSource(path, f"{exc}")
+        index = self.model.add_source(source, source.root())
+        self._update_empty()
+        self.tree.setCurrentIndex(index)
+        self._status(f"Cannot open {path}: {exc}")
+
+    def _restore(self, top: QModelIndex, expanded: list[str], selected: str | None) -> None:
+        for path in expanded:
+            self._restoring += 1
+            self.model.locate(top, path, self._expand_restored)
+        if selected:
+            self._restoring += 1
+            self.model.locate(top, selected, self._select)
+
+    def _expand_restored(self, index: QModelIndex) -> None:
+        self._restoring -= 1
+        if index.isValid():
+            self.tree.expand(index)
+
+    def _select(self, index: QModelIndex, view: str | None = None) -> None:
+        self._restoring -= 1
+        if not index.isValid():
+            self._status("Not found in the file")
+            return
+        parent = index.parent()
+        while parent.isValid():
+            self.tree.expand(parent)
+            parent = parent.parent()
+        self._wanted_view = view
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+
+    def _expanded_paths(self, top: QModelIndex) -> list[str]:
+        out, stack = [], [top]
+        while stack:
+            index = stack.pop()
+            if index.isValid() and self.tree.isExpanded(index):
+                node = self.model.node(index)
+                out.append(node.path)
+                stack += [self.model.index(r, 0, index) for r in range(self.model.rowCount(index))]
+        return out
+
+    # ---- selection -------------------------------------------------------------------
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.model.item(current)
+        if item is None:
+            return
+        view, self._wanted_view = getattr(self, "_wanted_view", None), None
+        if item.node.detailed or item.parent is None:
+            self.viewer.show_node(item.source, item.node, view)
+            return
+        submit(item.source.info, item.node.path,
+               on_done=lambda node: self._described(current, node, view),
+               on_error=lambda exc: self._status(f"{item.node.path}: {exc}"))
+
+    def _described(self, index: QModelIndex, node, view) -> None:
+        item = self.model.item(index)
+        if item is not None and self.tree.currentIndex() == index:
+            self.viewer.show_node(item.source, node, view)
+
+    def _current_source(self) -> Source | None:
+        item = self.model.item(self.tree.currentIndex())
+        if item is None:
+            top = self.model.index(0, 0)
+            item = self.model.item(top)
+        return item.source if item is not None else None
+
+    # ---- filter -------------------------------------------------------------------
+    def _run_filter(self) -> None:
+        text = self.filter.text().strip()
+        if not text:
+            self._finder.submit(lambda: None)  # drop a search in progress
+            self.model.clear_matches()
+            return
+        sources = [s for s in self.model.sources() if not isinstance(s, FailedSource)]
+
+        def find(cancel=None):
+            return {s: s.find(text, cancel=cancel, limit=5000) for s in sources}
+
+        self._finder.submit(find, on_done=self._show_matches,
+                            on_error=lambda e: self._status(f"Filter failed: {e}"),
+                            wants_cancel=True)
+
+    def _show_matches(self, matches) -> None:
+        self.model.show_matches(matches)
+        count = sum(len(v) for v in matches.values())
+        if count <= 500:
+            self.tree.expandAll()
+        self._status(f"{count} match{'es' if count != 1 else ''} for '{self.filter.text()}'")
+
+    # ---- actions -------------------------------------------------------------------
+    def _add_actions(self) -> None:
+        self.copy_path_action = self._action("Copy Path", QKeySequence.StandardKey.Copy,
+                                             self.copy_path, self.tree)
+        self.copy_snippet_action = self._action("Copy h5py Snippet", "Ctrl+Alt+C",
+                                                self.copy_snippet, self.tree)
+        self._action("Filter by Name", QKeySequence.StandardKey.Find, self._focus_filter, self)
+        self._action("Clear Filter", "Escape", lambda: self.filter.clear(), self.filter)
+        self._action("Export Data", "Ctrl+E", self.viewer.ask_export_data, self)
+        self._action("Cancel Read", "Escape", self.viewer.status.cancel, self.viewer)
+
+    def _action(self, text: str, shortcut, slot, widget: QWidget) -> QAction:
+        action = QAction(text, widget)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        widget.addAction(action)
+        return action
+
+    def _focus_filter(self) -> None:
+        self.filter.setFocus()
+        self.filter.selectAll()
+
+    def _context_menu(self, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.copy_path_action)
+        menu.addAction(self.copy_snippet_action)
+        menu.addSeparator()
+        menu.addAction("Filter by Name\u2026", self._focus_filter)
+        menu.addAction("Reload File", self.reload_current)
+        menu.addAction("Close File", self.close_current)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def copy_path(self) -> None:
+        node = self.model.node(self.tree.currentIndex())
+        if node is not None:
+            QGuiApplication.clipboard().setText(node.path)
+            self._status(f"Copied {node.path}")
+
+    def copy_snippet(self) -> None:
+        item = self.model.item(self.tree.currentIndex())
+        if item is None:
+            return
+        submit(item.source.snippet, item.node.path,
+               on_done=lambda code: (QGuiApplication.clipboard().setText(code),
+                                     self._status("Copied a snippet that reads it")),
+               on_error=lambda exc: self._status(f"No snippet: {exc}"))
+
+    def _status(self, text: str) -> None:
+        window = self.window()
+        if hasattr(window, "statusBar"):
+            window.statusBar().showMessage(text, 8000)
+
+    def _update_empty(self) -> None:
+        has = self.model.rowCount() > 0
+        self.empty.setVisible(not has)
+        self.tree.setVisible(has)
+
+    # ---- settings -------------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        state = loupe_settings.settings().value("browser/splitter")
+        if state is not None and not getattr(self, "_restored_layout", False):
+            self.splitter.restoreState(state)
+        self._restored_layout = True
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        loupe_settings.settings().setValue("browser/splitter", self.splitter.saveState())
+        super().hideEvent(event)

@@ -121,6 +121,7 @@ class JsonSource(Source):
             return node
         node.kind = DATASET
         node.shape, node.dtype = self._shape_dtype(value)
+        node.extra["dtype_kind"] = _dtype_kind(node.dtype)
         node.extra["json_type"] = marker(value) or type(value).__name__
         return node
 
@@ -248,3 +249,13 @@ def _decode_array_marker(value: dict) -> np.ndarray:
         return np.asarray(value["data"], dtype=np.dtype(dtype)).reshape(value.get("shape", -1))
     except TypeError:
         return np.asarray(value["data"]).reshape(value.get("shape", -1))
+
+
+def _dtype_kind(text: str) -> str:
+    """numpy's kind letter for a dtype name (``torch.float32`` too); ``O`` when unknown."""
+    if "bfloat16" in text or "float8" in text:
+        return "f"
+    try:
+        return np.dtype(text.removeprefix("torch.")).kind
+    except TypeError:
+        return "O"

@@ -131,6 +131,8 @@ def fill_object(node: NodeInfo, obj, local_dir: str | None = None) -> None:
 def _fill_dataset(node: NodeInfo, dset, local_dir: str | None) -> None:
     node.shape = dset.shape
     node.dtype = dtype_text(dset.dtype)
+    node.extra["dtype_kind"] = dset.dtype.kind  # lets a viewer pick its view without a read
+    node.extra["fields"] = tuple(dset.dtype.names or ())
     dsid = getattr(dset, "id", None)
     if dsid is None or not hasattr(dsid, "get_create_plist"):
         return

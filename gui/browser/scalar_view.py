@@ -1,0 +1,77 @@
+"""Scalars, strings, empty (null dataspace) and opaque data, and a summary of anything else."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QPlainTextEdit
+
+from gui.browser.view_base import DataView
+from storage import NodeInfo, Source
+from storage._nodes import value_text
+
+SMALL = 4096  # elements read whole for the text view
+
+
+class ScalarView(DataView):
+    title = "Value"
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setFont(QFont("monospace"))
+        self.layout_.addWidget(self.banner)
+        self.layout_.addWidget(self.text)
+        self._data: np.ndarray | None = None
+
+    @staticmethod
+    def applicable(node: NodeInfo) -> bool:
+        return True
+
+    def show_node(self, source: Source, node: NodeInfo) -> None:
+        super().show_node(source, node)
+        self._data = None
+        if node.error:
+            self.text.setPlainText(f"{node.path}\n\nThis item cannot be shown: {node.error}")
+            return
+        if not node.is_dataset:
+            self.text.setPlainText(_summary(node))
+            return
+        size = int(np.prod(node.shape)) if node.shape else 0
+        if node.shape is not None and size > SMALL:
+            self.text.setPlainText(f"{_summary(node)}\n\n{size:,} values: see the Table view.")
+            return
+        self.text.setPlainText("Reading\u2026")
+        self.runner.run(f"Reading {node.path}", source.read, node.path,
+                        on_done=self._shown, on_error=self._failed)
+
+    def _shown(self, result) -> None:
+        if result.empty:
+            self.text.setPlainText(f"{_summary(self.node)}\n\n(empty: null dataspace, no data)")
+            return
+        self._data = np.asarray(result.data)
+        value = result.data if result.data.shape else result.data[()]
+        self.text.setPlainText(f"{_summary(self.node)}\n\n{value_text(value, None, None)}")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.text.setPlainText(f"{_summary(self.node)}\n\nCannot read the data: {exc}")
+
+    def shown_data(self) -> np.ndarray | None:
+        return self._data
+
+
+def _summary(node: NodeInfo | None) -> str:
+    if node is None:
+        return ""
+    lines = [node.path, f"kind: {node.kind}" + (f" \u2192 {node.link_target}"
+                                                  if node.link_target else "")]
+    if node.is_group:
+        lines.append(f"members: {node.n_children}")
+    if node.dtype:
+        lines.append(f"type: {node.dtype}")
+    if node.object_kind == "dataset":
+        lines.append(f"shape: {node.shape_text}")
+    if node.warning:
+        lines.append(f"note: {node.warning}")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""What every dataset view offers the panel: applicable(), show_node(), export, busy state."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gui.browser.reading import ReadRunner
+from storage import NodeInfo, Source
+
+NUMERIC_KINDS = "biuf"
+
+
+def numeric(node: NodeInfo, complex_ok: bool = True) -> bool:
+    kind = node.extra.get("dtype_kind", "")
+    return bool(kind) and kind in (NUMERIC_KINDS + ("c" if complex_ok else ""))
+
+
+class DataView(QWidget):
+    """Base of the table, curve, image and value views."""
+
+    title = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = ReadRunner(self)
+        self.source: Source | None = None
+        self.node: NodeInfo | None = None
+        self.banner = QLabel(self)
+        self.banner.setObjectName("viewBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(4, 4, 4, 4)
+
+    @staticmethod
+    def applicable(node: NodeInfo) -> bool:
+        return False
+
+    def show_node(self, source: Source, node: NodeInfo) -> None:
+        self.source, self.node = source, node
+        self.banner.hide()
+
+    def clear(self) -> None:
+        self.runner.cancel()
+        self.source = self.node = None
+
+    def is_busy(self) -> bool:
+        return self.runner.busy
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.banner.setObjectName("errorState" if error else "viewBanner")
+        self.banner.setStyleSheet("color: #b42318;" if error else "color: #5a6b7d;")
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+
+    def shown_data(self) -> np.ndarray | None:
+        """The slice on screen, for CSV or .npy export."""
+        return None
+
+    def plot_item(self):
+        """The pyqtgraph item to save as PNG or SVG, if this view draws one."""
+        return None
+
+    def selection_text(self) -> str:
+        return ""
