@@ -12,11 +12,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
@@ -53,24 +56,35 @@ class OptionsPage(QWizardPage):
         self._load_choices()
 
     def _build(self) -> None:
-        form = QFormLayout(self)
+        layout = QVBoxLayout(self)
+        fmt = self._group(layout, "Target format")
         for key, label, _ in FORMATS:
             self.format_combo.addItem(label, key)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
-        form.addRow("Target format:", self.format_combo)
-        form.addRow("", self.format_hint)
-        form.addRow("Arrays:", self.arrays)
+        fmt.addRow("Write as:", _compact(self.format_combo))
+        fmt.addRow("", self.format_hint)
+        arrays = self._group(layout, "Arrays")
+        arrays.addRow(self.arrays)
         self.min_len.setRange(1, 1_000_000)
         self.min_len.setSuffix(" numbers or more")
-        form.addRow("From length:", self.min_len)
-        form.addRow("", hint("Per-epoch histories become real numpy arrays (exact dtype); "
-                              "shorter lists and everything else keep their value and type."))
+        arrays.addRow("From length:", _compact(self.min_len))
+        arrays.addRow(hint("Per-epoch histories become real numpy arrays (exact dtype); "
+                           "shorter lists and everything else keep their value and type."))
         self.arrays.toggled.connect(self.min_len.setEnabled)
-        self._build_backup(form)
+        self._build_backup(self._group(layout, "Backups"))
+        speed = self._group(layout, "Speed")
         self.workers.setRange(1, max(1, os.cpu_count() or 1) * 2)
-        form.addRow("Workers:", self.workers)
-        form.addRow("", hint("Files converted at the same time (processes); one per CPU core "
-                              "is fastest."))
+        speed.addRow("Workers:", _compact(self.workers))
+        speed.addRow(hint("Files converted at the same time, each in its own process; one per "
+                          "CPU core is fastest."))
+        layout.addStretch(1)
+
+    def _group(self, layout: QVBoxLayout, title: str) -> QFormLayout:
+        box = QGroupBox(title, self)
+        form = QFormLayout(box)
+        form.setVerticalSpacing(4)
+        layout.addWidget(box)
+        return form
 
     def _build_backup(self, form: QFormLayout) -> None:
         group = QButtonGroup(self)
@@ -82,10 +96,10 @@ class OptionsPage(QWizardPage):
         row.addWidget(self.backup_folder)
         row.addWidget(self.backup_dir_edit, 1)
         row.addWidget(browse)
-        form.addRow("Backups:", self.backup_beside)
-        form.addRow("", row)
-        form.addRow("", hint("Every original is copied before it is touched and never "
-                              "overwritten; Restore puts it back byte for byte."))
+        form.addRow(self.backup_beside)
+        form.addRow(row)
+        form.addRow(hint("Every original is copied before it is touched and never overwritten; "
+                         "Restore puts it back byte for byte."))
         self.backup_folder.toggled.connect(self.backup_dir_edit.setEnabled)
         self.backup_dir_edit.textChanged.connect(self.completeChanged)
         self.backup_folder.toggled.connect(self.completeChanged)
@@ -141,3 +155,12 @@ class OptionsPage(QWizardPage):
         remember("workers", self.workers.value())
         return True
 
+
+
+def _compact(widget: QWidget) -> QHBoxLayout:
+    """``widget`` at its natural width, the rest of the row left empty."""
+    widget.setMinimumWidth(260)
+    row = QHBoxLayout()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row

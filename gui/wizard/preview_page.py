@@ -99,6 +99,7 @@ class PreviewPage(QWizardPage):
     def cleanupPage(self) -> None:  # noqa: N802 - Qt API
         """Back: stop planning (a late answer is ignored)."""
         self.cancel()
+        self.plan = None
 
     def cancel(self) -> None:
         if self._task is not None:

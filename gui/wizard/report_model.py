@@ -186,12 +186,20 @@ class KindFilter(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
 
     def set_kind(self, kind: str | None) -> None:
-        self._kind = kind or None
-        self.invalidateFilter()
+        self._change_filter("_kind", kind or None)
 
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self.invalidateFilter()
+        self._change_filter("_text", text.strip().lower())
+
+    def _change_filter(self, name: str, value: Any) -> None:
+        # Qt 6.10 deprecates invalidateFilter() for the begin/end pair; 6.8 has only the former.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            setattr(self, name, value)
+            self.endFilterChange()
+        else:
+            setattr(self, name, value)
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row: int, parent: _Index) -> bool:  # noqa: N802 - Qt API
         model = self.sourceModel()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,8 @@ ACTION_TEXT = {"restore": "Put back", "remove": "Remove converted file"}
 
 class RestoreDialog(QDialog):
     """Choose a folder or report, see what will change, restore, read the summary."""
+
+    restored = Signal(object)  # the RestoreResult
 
     def __init__(self, parent: QWidget | None = None, source: Path | None = None) -> None:
         super().__init__(parent)
@@ -186,6 +188,7 @@ class RestoreDialog(QDialog):
             if change == "Error":
                 item.setForeground(1, Qt.GlobalColor.darkRed)
         self.restore_button.setText("Restored")
+        self.restored.emit(result)
         if self._close_when_done:
             super().reject()
 

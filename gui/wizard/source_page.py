@@ -101,6 +101,7 @@ class SourcePage(QWizardPage):
         self.banner = QFrame(self)
         self.banner_label = QLabel(self.banner)
         self.resume_button = QPushButton("Resume it", self.banner)
+        self.undo_button = QPushButton("Undo it...", self.banner)
         self.journal: Path | None = None
         self.counted: FolderCount | None = None
         self._counter = LatestOnly()
@@ -150,7 +151,11 @@ class SourcePage(QWizardPage):
         self.banner_label.setWordWrap(True)
         layout.addWidget(self.banner_label, 1)
         self.resume_button.clicked.connect(self.resume_requested)
+        self.resume_button.setDefault(True)
         layout.addWidget(self.resume_button)
+        self.undo_button.setToolTip("Put the originals of that run back, then plan a new one")
+        self.undo_button.clicked.connect(self._undo)
+        layout.addWidget(self.undo_button)
         self.banner.hide()
 
     def _load_choices(self) -> None:
@@ -175,7 +180,9 @@ class SourcePage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt API
         folder = self.folder()
-        return folder is not None and folder.is_dir()
+        # A folder with an unfinished run must be resumed or undone first (the engine refuses
+        # to start a second run over a journal).
+        return folder is not None and folder.is_dir() and self.journal is None
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
         remember("folder", str(self.folder()))
@@ -195,6 +202,7 @@ class SourcePage(QWizardPage):
         folder = self.folder()
         self.banner.hide()
         self.journal = None
+        self.completeChanged.emit()
         if folder is None or not folder.is_dir():
             self.count_label.setText("Choose an existing folder." if folder else "")
             return
@@ -213,9 +221,11 @@ class SourcePage(QWizardPage):
         if count.journal is not None:
             self.banner_label.setText(
                 "<b>An unfinished conversion was found in this folder.</b> Resume it to finish "
-                "the files it did not reach (the files already converted stay as they are), or "
-                "press Next to plan a new run.")
+                "the files it did not reach with the options it started with (the files already "
+                "converted stay as they are), or undo it to put the originals back before "
+                "planning a new run.")
             self.banner.show()
+        self.completeChanged.emit()
 
     def _count_failed(self, exc: BaseException) -> None:
         self.count_label.setText(f"Could not list the folder: {error_text(exc)}")
@@ -225,6 +235,14 @@ class SourcePage(QWizardPage):
         folder = QFileDialog.getExistingDirectory(self, "Folder to convert", start)
         if folder:
             self.set_folder(folder)
+
+    def _undo(self) -> None:
+        from gui.wizard.restore_dialog import open_restore_dialog
+
+        folder = self.folder()
+        if folder is not None:
+            dialog = open_restore_dialog(self.window(), folder)
+            dialog.restored.connect(lambda _result: self.recount())
 
     def _open_reports(self) -> None:
         from gui.wizard import open_report_dialog
