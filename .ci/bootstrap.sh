@@ -34,6 +34,19 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     # torch is pinned here, not in pyproject: the CPU build of 2.13.0 is what this pin picks up
     # locally; an unpinned torch (pulled in by sentence-transformers) downloads a CUDA build.
-    .venv/bin/python -m pip install -q "torch==2.13.0" -e ".[test,model]"
+    .venv/bin/python -m pip install -q "torch==2.13.0" -e ".[test,model,remote]"
     touch "$stamp"
+fi
+
+# The servers the remote tests start (HSDS, an S3 endpoint) live in their own venv: hsds pins
+# aiohttp below what chromadb's kubernetes client needs, so they cannot share .venv.
+SERVERS="hsds==1.0.2 moto[server]>=5.1,<6"
+sstamp=.venv-servers/.loupe-installed
+if [ ! -f "$sstamp" ] || [ "$(cat "$sstamp")" != "$SERVERS" ]; then
+    [ -x .venv-servers/bin/python ] || "$PY" -m venv .venv-servers
+    set -f  # one argument per requirement, and no globbing of "moto[server]"
+    # shellcheck disable=SC2086
+    .venv-servers/bin/python -m pip install -q $SERVERS
+    set +f
+    echo "$SERVERS" > "$sstamp"
 fi

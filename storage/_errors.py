@@ -60,3 +60,36 @@ class IndexUnavailableError(StorageError, RuntimeError):
 
 class MigrationError(StorageError, RuntimeError):
     """A conversion run cannot start or continue (journal unreadable, folder missing...)."""
+
+
+class RemoteError(StorageError, OSError):
+    """A remote source (HSDS, S3, HTTP...) failed; subclasses say how. ``url`` has no secrets."""
+
+    def __init__(self, message: str, *, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class RemoteUnreachableError(RemoteError, ConnectionError):
+    """The server did not answer (down, wrong address, no network)."""
+
+
+class RemoteForbiddenError(RemoteError, PermissionError):
+    """The server refused the credentials (HTTP 401/403)."""
+
+
+class RemoteNotFoundError(RemoteError, FileNotFoundError):
+    """The server answered, but the domain, bucket or object does not exist."""
+
+
+class RemoteTimeoutError(RemoteError, TimeoutError):
+    """The server took longer than the configured timeout."""
+
+
+class ReadBudgetExceededError(StorageError, RuntimeError):
+    """A remote read would move more bytes than the budget allows; ask, then raise the budget."""
+
+    def __init__(self, message: str, *, nbytes: int = 0, budget: int = 0) -> None:
+        super().__init__(message)
+        self.nbytes = nbytes
+        self.budget = budget

@@ -1,0 +1,126 @@
+"""Node details for h5pyd objects, which look like h5py's but are not its classes.
+
+The local node layer asks ``isinstance(obj, h5py.Group)`` and reads attributes through h5py's
+low-level ids; h5pyd has neither, so HSDS sources describe objects here, with the same records
+(:class:`NodeInfo`, :class:`AttrInfo`) and the same text helpers.
+"""
+
+from __future__ import annotations
+
+from .._nodes._attrs import value_text
+from .._nodes._dtypes import dtype_text
+from .._nodes._node import (
+    BROKEN,
+    DATASET,
+    DATATYPE,
+    EXTERNAL_LINK,
+    GROUP,
+    SOFT_LINK,
+    UNREADABLE,
+    AttrInfo,
+    NodeInfo,
+    join_path,
+)
+from .._nodes._properties import dataset_properties
+
+
+def kind_of(obj) -> str:
+    """``group``, ``dataset`` or ``datatype`` for an h5pyd (or h5py) object, by its API."""
+    import h5py
+
+    name = type(obj).__name__
+    if isinstance(obj, h5py.Group) or name in ("Group", "File"):
+        return GROUP
+    if isinstance(obj, h5py.Dataset) or name in ("Dataset", "Table"):
+        return DATASET
+    return DATATYPE
+
+
+def describe_one(group, parent: str, name: str) -> NodeInfo:
+    """Full details of one member of an h5pyd group (two or three requests)."""
+    node = NodeInfo(join_path(parent, name), name, detailed=True)
+    try:
+        link = group.get(name, getlink=True)
+    except Exception as exc:
+        node.kind, node.error = UNREADABLE, f"cannot read link: {exc}"
+        return node
+    link_class = type(link).__name__
+    if link_class == "SoftLink":
+        node.kind, node.link_target = SOFT_LINK, link.path
+    elif link_class == "ExternalLink":
+        node.kind, node.link_target = EXTERNAL_LINK, f"{link.filename}:{link.path}"
+    try:
+        obj = group[name]
+    except Exception as exc:
+        if node.kind in (SOFT_LINK, EXTERNAL_LINK):
+            node.kind, node.error = BROKEN, f"link target {node.link_target} cannot be opened"
+        else:
+            node.kind, node.error = UNREADABLE, f"cannot open: {exc}"
+        return node
+    fill_object(node, obj)
+    return node
+
+
+def fill_object(node: NodeInfo, obj) -> None:
+    """Kind, shape, type, chunks and compression of an open h5pyd object."""
+    kind = kind_of(obj)
+    if node.kind in (SOFT_LINK, EXTERNAL_LINK):
+        node.target_kind = kind
+    else:
+        node.kind = kind
+    node.detailed = True
+    try:
+        node.n_attrs = len(obj.attrs)
+        if kind == GROUP:
+            node.n_children = len(obj)
+        elif kind == DATATYPE:
+            node.dtype = dtype_text(obj.dtype)
+        else:
+            node.shape = obj.shape
+            node.dtype = dtype_text(obj.dtype)
+            node.compression = str(obj.compression or "")
+            node.extra["layout"] = "chunked" if obj.chunks else "contiguous"
+    except Exception as exc:  # one odd object must not break the listing
+        node.error = f"cannot read details: {exc}"
+
+
+def attributes(obj) -> list[AttrInfo]:
+    """Every attribute of an h5pyd object; a broken one becomes a row with ``error``."""
+    try:
+        names = list(obj.attrs.keys())
+    except Exception as exc:
+        return [AttrInfo("(attributes)", "", None, "", error=f"cannot list attributes: {exc}")]
+    out = []
+    for name in names:
+        try:
+            value = obj.attrs[name]
+        except Exception as exc:
+            out.append(AttrInfo(name, "", None, "", error=f"unreadable: {exc}"))
+            continue
+        dtype = getattr(value, "dtype", None)
+        shape = getattr(value, "shape", None)
+        text = value_text(value, None, dtype)
+        out.append(AttrInfo(name, dtype_text(dtype) if dtype is not None else
+                            type(value).__name__, shape, text, value=value))
+    return out
+
+
+def properties(obj, path: str) -> list[tuple[str, str]]:
+    """Rows for the properties panel (what HSDS tells without reading data)."""
+    rows = [("Path", path)]
+    kind = kind_of(obj)
+    if kind == DATASET:
+        rows += dataset_properties(obj)  # stops before h5py-only layout details
+        rows.append(("Chunks", " \u00d7 ".join(map(str, obj.chunks)) if obj.chunks else "-"))
+        rows.append(("Compression", str(obj.compression or "none")))
+        rows.append(("Object id", str(getattr(obj.id, "uuid", ""))))
+    elif kind == GROUP:
+        rows += [("Kind", "group"), ("Members", str(len(obj)))]
+    else:
+        rows += [("Kind", "named datatype"), ("Type", dtype_text(obj.dtype))]
+    rows.append(("Attributes", str(len(obj.attrs))))
+    return rows
+
+
+__all__ = ["DATASET", "GROUP", "attributes", "describe_one", "fill_object", "kind_of",
+           "properties"]
