@@ -1,9 +1,21 @@
-"""The experiments panel (placeholder until the search panel lands)."""
+"""The Experiments tab: the search panel on the left, the training plots of the selection right.
+
+The main window relies on ``open_files_requested``, ``open_lab(path)``, ``is_busy()`` and
+``show_target(what)`` (what: "search", "plots" or "experiments", for ``--screenshot --show``).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from gui import settings as loupe_settings
+from gui.experiments.plot_panel import PlotPanel
+from gui.experiments.search_panel import SearchPanel
+from gui.experiments.series_data import LabSource, RunRef
+
+SHOWCASE_RUNS = 6  # runs selected for a screenshot when nothing is selected yet
 
 
 class ExperimentsPanel(QWidget):
@@ -11,15 +23,68 @@ class ExperimentsPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._label = QLabel("Open a lab folder (File > Open Lab Folder) to search its runs.", self)
-        self._label.setObjectName("emptyState")
-        QVBoxLayout(self).addWidget(self._label)
+        self.search = SearchPanel(self)
+        self.plots = PlotPanel(self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.search)
+        self.splitter.addWidget(self.plots)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([560, 840])
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.splitter)
+        self.search.selection_changed.connect(self._plot_hits)
+        self.search.open_files_requested.connect(self.open_files_requested)
+        self.search.status.connect(self._status)
+        self.plots.status.connect(self._status)
 
     def open_lab(self, path: str) -> None:
-        self._label.setText(f"Lab: {path}")
+        self.search.open_lab(str(path))
 
     def is_busy(self) -> bool:
-        return False
+        return self.search.is_busy() or self.plots.is_busy()
 
     def show_target(self, what: str) -> None:
-        pass
+        """For screenshots: with results but no selection, plot the first runs of one hypothesis."""
+        if what in ("search", "plots") and not self.search.selected_hits():
+            self.search.select_rows(self._showcase_rows())
+        if what == "plots":
+            self.splitter.setSizes([380, 1020])
+
+    def _showcase_rows(self) -> list[int]:
+        model = self.search.model
+        if model.rowCount() == 0:
+            return []
+        first = model.hit(0).metadata.get("hypothesis_id")
+        rows = [r for r in range(model.rowCount())
+                if first is not None and model.hit(r).metadata.get("hypothesis_id") == first]
+        return (rows or list(range(model.rowCount())))[:SHOWCASE_RUNS]
+
+    def _plot_hits(self, hits: list) -> None:
+        lab = self.search.lab
+        refs = [RunRef(h.id, LabSource(lab, h.id), metadata=h.metadata) for h in hits
+                if lab is not None]
+        self.plots.set_runs(refs)
+
+    def _status(self, text: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow) and text:
+            window.statusBar().showMessage(text, 8000)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        QTimer.singleShot(0, self._open_remembered_lab)
+
+    def _open_remembered_lab(self) -> None:
+        """First time the tab shows with no lab open: reopen the last one (in a worker)."""
+        if self.search.lab_path is not None:
+            return
+        last = str(loupe_settings.settings().value("experiments/lab", "") or "")
+        if last:
+            self.open_lab(last)
+
+    def confirm_close(self) -> bool:
+        """The window is closing: stop live refresh and release open time-series files."""
+        self.plots.shutdown()
+        return True

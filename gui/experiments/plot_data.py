@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from gui.experiments.series_data import RunData
-from gui.experiments.smoothing import marker_heights, nonfinite_points, smooth
+from gui.experiments.smoothing import marker_heights, nonfinite_segments, smooth
 
 X_AXES = {"epoch": "Epoch", "step": "Step", "wall_time": "Wall time (s since start)"}
 SEED_KEYS = ("seed", "random_seed")
@@ -45,6 +45,7 @@ class Curve:
     bad_x: np.ndarray = field(default_factory=lambda: np.empty(0))
     bad_y: np.ndarray = field(default_factory=lambda: np.empty(0))
     bad_kind: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="<U4"))
+    bad_count: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     error: str | None = None
 
 
@@ -80,8 +81,9 @@ def prepare_curve(run: RunData, metric: str, axis: str, smoothing: Smoothing) ->
     y = np.asarray(y, dtype=np.float64)
     x = x_values(run.arrays, y.size, axis)
     smoothed = smooth(y, smoothing.method, smoothing.amount, x if axis != "epoch" else None)
-    idx, kinds = nonfinite_points(y)
-    return Curve(run.run_id, label, x, y, smoothed, x[idx], marker_heights(smoothed, idx), kinds)
+    idx, kinds, counts = nonfinite_segments(y)
+    return Curve(run.run_id, label, x, y, smoothed, x[idx], marker_heights(smoothed, idx), kinds,
+                 counts)
 
 
 def prepare_curves(runs: Iterable[RunData], metric: str, axis: str,

@@ -74,6 +74,9 @@ class CurveDrawer:
                      symbolBrush=pg.mkBrush(color))
         used.add(key)
         self.marker_count += int(c.bad_x.size)
+        notes = [f"{k}" + (f" ({n} points from here)" if n > 1 else "")
+                 for k, n in zip(c.bad_kind.tolist(), c.bad_count.tolist(), strict=True)]
+        self.hover_targets.append(HoverTarget(c.label, c.bad_x, c.bad_y, notes))
 
     def _draw_group(self, g: GroupCurve, used: set) -> None:
         color_key = f"group:{g.name}"

@@ -19,6 +19,7 @@ class HoverTarget:
     name: str
     x: np.ndarray
     y: np.ndarray
+    notes: list[str] | None = None  # shown instead of the value (NaN/Inf markers)
 
 
 class PlotHover:
@@ -89,7 +90,8 @@ class PlotHover:
         x, y = self._view_xy(target, j)
         xv = target.x[j]
         x_text = f"{int(xv)}" if float(xv).is_integer() else f"{xv:.6g}"
-        y_text = f"{self._y_label()} {target.y[j]:.6g}"
+        value = target.notes[j] if target.notes else f"{target.y[j]:.6g}"
+        y_text = f"{self._y_label()} {value}"
         self.text = f"{target.name}\n{self._x_label()} {x_text}\n{y_text}"
         self._label.setText(self.text)
         self._label.setPos(x, y)

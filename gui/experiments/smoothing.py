@@ -107,6 +107,22 @@ def nonfinite_points(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     return idx, kinds
 
 
+def nonfinite_segments(values: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of consecutive non-finite values of one kind: first index, kind and length.
+
+    A diverged run can end in a million NaNs; one marker per run of them keeps the plot fast and
+    readable, and the hover names how many points it stands for.
+    """
+    idx, kinds = nonfinite_points(values)
+    if idx.size == 0:
+        return idx, kinds, np.empty(0, dtype=np.int64)
+    new = np.ones(idx.size, dtype=bool)
+    new[1:] = (np.diff(idx) != 1) | (kinds[1:] != kinds[:-1])
+    starts = np.flatnonzero(new)
+    counts = np.diff(np.append(starts, idx.size))
+    return idx[starts], kinds[starts], counts
+
+
 def marker_heights(smoothed: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Where to draw the marker of each non-finite point: at the last finite curve value before it
     (or the first one after, at the start), so the marker sits on the curve it interrupts."""

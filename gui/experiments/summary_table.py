@@ -30,6 +30,8 @@ class SummaryTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)
         self.setAlternatingRowColors(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # run ids differ at both ends
+        self.setMinimumWidth(300)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
@@ -39,7 +41,7 @@ class SummaryTable(QTableWidget):
     def set_curves(self, curves: Sequence[Curve], metric: str, axis: str) -> None:
         best = "min" if lower_is_better(metric) else "max"
         where = X_AXES.get(axis, axis).split(" ")[0].lower()
-        self.setHorizontalHeaderLabels(["Run", "Last", f"Best ({best})", f"{where} of best"])
+        self.setHorizontalHeaderLabels(["Run", "Last", f"Best ({best})", f"at {where}"])
         self.setRowCount(len(curves))
         for row, curve in enumerate(curves):
             self._fill_row(row, curve, metric)

@@ -27,3 +27,48 @@ def wait_drawn(qtbot, panel, action, timeout: int = 20000) -> None:
     with qtbot.waitSignal(panel.drawn, timeout=timeout):
         action()
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=timeout)
+
+
+HYPOTHESES = {
+    "h001": ("Cosine learning-rate decay beats step decay for ResNet-50 on CIFAR-100",
+             [("resnet50", 3e-4, 0, "done", 0.91), ("resnet50", 3e-4, 1, "done", 0.915),
+              ("resnet50", 1e-2, 0, "diverged", 0.1)]),
+    "h002": ("A vision transformer with strong augmentation shows a long plateau around epoch 30",
+             [("vit", 1e-3, 0, "done", 0.88), ("vit", 1e-3, 1, "done", 0.885),
+              ("vit", 1e-4, 0, "running", 0.5)]),
+    "h003": ("Small MLP baseline on tabular credit data", [("mlp", 1e-3, 0, "done", 0.7)]),
+}
+
+
+def make_lab(folder: Path, epochs: int = 40) -> Path:
+    """A small lab in the NAL layout: 3 hypotheses, 7 runs, HDF5 histories (one inline)."""
+    import json
+
+    from storage import TimeSeriesConfig, TimeSeriesStorage
+
+    (folder / "results").mkdir(parents=True, exist_ok=True)
+    ts = TimeSeriesStorage(TimeSeriesConfig(folder / "timeseries"))
+    rng = np.random.default_rng(5)
+    for hyp, (claim, runs) in HYPOTHESES.items():
+        entries = []
+        for arch, lr, seed, status, acc in runs:
+            run_id = f"{hyp}_{arch}_lr{lr:g}_s{seed}"
+            t = np.arange(epochs)
+            loss = 2.0 * np.exp(-t / (8 + 4 * seed)) + 0.1 + rng.normal(0, 0.01, epochs)
+            if status == "diverged":
+                loss[25:] = np.nan
+            accuracy = acc * (1 - np.exp(-t / 6))
+            entry = {"run_id": run_id, "architecture": arch, "status": status,
+                     "config": {"lr": lr, "seed": seed, "epochs": epochs, "optimizer": "adamw"},
+                     "metrics": {"accuracy": acc, "loss": float(np.nan_to_num(loss[-1], nan=9))},
+                     "notes": f"{arch} run with seed {seed}"}
+            if arch == "mlp":
+                entry["history"] = {"loss": loss[:8].tolist(), "accuracy": accuracy[:8].tolist()}
+            else:
+                ts.write_history(run_id, {"loss": loss, "accuracy": accuracy},
+                                 steps=t * 100)
+                entry["timeseries"] = f"timeseries/{run_id}.h5"
+            entries.append(entry)
+        doc = {"hypothesis_id": hyp, "hypothesis": claim, "dataset": "cifar100", "runs": entries}
+        (folder / "results" / f"{hyp}_results.json").write_text(json.dumps(doc), "utf-8")
+    return folder

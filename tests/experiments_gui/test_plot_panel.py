@@ -108,7 +108,7 @@ def test_step_axis(qtbot, panel) -> None:
         controls.x_axis.findData("step")))
     x, _ = panel.drawer.item("a", "main").getOriginalDataset()
     assert x[-1] == 590
-    assert panel.summary.horizontalHeaderItem(3).text() == "step of best"
+    assert panel.summary.horizontalHeaderItem(3).text() == "at step"
 
 
 def test_group_mean_and_band(qtbot, panel, series_dir) -> None:

@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from gui.experiments.smoothing import ema, marker_heights, moving_average, nonfinite_points
+from gui.experiments.smoothing import (
+    ema,
+    marker_heights,
+    moving_average,
+    nonfinite_points,
+    nonfinite_segments,
+)
 
 
 def _reference_ema(values, weight):
@@ -76,3 +82,11 @@ def test_nonfinite_points_and_marker_heights() -> None:
     assert idx.tolist() == [1, 3, 4]
     assert kinds.tolist() == ["nan", "+inf", "-inf"]
     assert marker_heights(np.array([1.0, np.nan, 2.0, np.nan, np.nan]), idx).tolist() == [1, 2, 2]
+
+
+def test_nonfinite_segments_collapse_runs_of_one_kind() -> None:
+    y = np.array([1.0, np.nan, np.nan, np.nan, 2.0, np.inf, np.inf, np.nan, 3.0])
+    starts, kinds, counts = nonfinite_segments(y)
+    assert starts.tolist() == [1, 5, 7]
+    assert kinds.tolist() == ["nan", "+inf", "nan"]
+    assert counts.tolist() == [3, 2, 1]

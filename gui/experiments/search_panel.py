@@ -1,0 +1,266 @@
+"""Search a lab's experiments: free text, metadata filters, results table.
+
+Opening a lab indexes it in a worker when it has no index or its files changed. Queries run in a
+one-thread pool of their own (Chroma and the embedding model are used by one thread at a time)
+through :class:`LatestOnly`, so typing never blocks and only the newest answer is shown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import settings as loupe_settings
+from gui.experiments import search_jobs
+from gui.experiments.filter_builder import FilterBuilder
+from gui.experiments.results_columns import ColumnChooser
+from gui.experiments.results_model import ResultsModel
+from gui.experiments.search_state import SearchState
+from gui.workers import LatestOnly, submit
+
+DEBOUNCE_MS = 150
+LIMIT = 200
+
+
+class SearchPanel(QWidget):
+    """Query box, filter builder, and the results (or a state page saying why there are none)."""
+
+    selection_changed = Signal(list)  # the selected storage.Hit objects
+    open_files_requested = Signal(list)
+    results_shown = Signal(int)  # after each answer (tests and --screenshot wait on it)
+    status = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lab: Any = None
+        self.fields: dict[str, Any] = {}
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._queries = LatestOnly(self._pool)
+        self._index_task = None
+        self._opening = False
+        self._lab_path = ""
+        self.lab_label = QLabel("No lab open", self)
+        self.reindex_button = QPushButton("Re-index", self, toolTip="Index new and changed "
+                                          "result files (F5)")
+        self.settings_button = QPushButton("Settings...", self)
+        self.query = QLineEdit(self, clearButtonEnabled=True)
+        self.query.setPlaceholderText("Describe the run: resnet with a plateau around epoch 300"
+                                      "  (Ctrl+F)")
+        self.filters = FilterBuilder(self)
+        self.count_label = QLabel(self)
+        self.model = ResultsModel(self)
+        self.table = self._make_table()
+        self.columns = ColumnChooser(self.table, self.model)
+        self.state = SearchState(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.state)
+        self.stack.addWidget(self.table)
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._layout()
+        self._connect()
+        self.reindex_button.setEnabled(False)
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.model)
+        table.setSortingEnabled(True)
+        table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(22)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setWordWrap(False)
+        return table
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.lab_label, 1)
+        top.addWidget(self.reindex_button)
+        top.addWidget(self.settings_button)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addLayout(top)
+        box.addWidget(self.query)
+        box.addWidget(self.filters)
+        box.addWidget(self.count_label)
+        box.addWidget(self.stack, 1)
+
+    def _connect(self) -> None:
+        self.query.textChanged.connect(lambda _: self._debounce.start())
+        self.filters.changed.connect(lambda _: self._debounce.start())
+        self._debounce.timeout.connect(self.run_query)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        self.reindex_button.clicked.connect(self.reindex)
+        self.settings_button.clicked.connect(self.edit_settings)
+        self.state.cancel_requested.connect(self.cancel_indexing)
+        self.state.retry_requested.connect(lambda: self.open_lab(self._lab_path))
+        QShortcut(QKeySequence.StandardKey.Find, self, self.query.setFocus)
+        QShortcut(QKeySequence("F5"), self, self.reindex)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table,
+                  lambda: self.open_row(self.table.currentIndex().row()))
+
+    # ---- opening and indexing ---------------------------------------------------------------
+    def open_lab(self, path: str) -> None:
+        """Open a lab folder; index it in a worker if needed, then list its runs."""
+        from gui.experiments.settings_dialog import load
+
+        self._lab_path = str(path)
+        self.lab, self.fields = None, {}
+        self.model.set_hits([])
+        loupe_settings.settings().setValue("experiments/lab", str(path))
+        where = load()
+        self.lab_label.setText(f"Lab: {path}" + (f"  (server {where.host}:{where.port})"
+                                                  if where.uses_server else ""))
+        self._show_state("indexing", "Opening the lab...", progress=True)
+        self._opening = True
+        self._index_task = submit(search_jobs.open_lab, str(path), where.chroma_config(),
+                                  pool=self._pool, wants_cancel=True,
+                                  on_done=self._on_opened, on_error=self._on_open_failed,
+                                  on_progress=self._on_index_progress)
+
+    def reindex(self) -> None:
+        if self.lab is None or self._opening:
+            return
+        self._opening = True
+        self._show_state("indexing", "Re-indexing changed result files...", progress=True)
+        self._index_task = submit(search_jobs.reindex, self.lab, pool=self._pool,
+                                  wants_cancel=True, on_done=self._on_opened,
+                                  on_error=self._on_open_failed,
+                                  on_progress=self._on_index_progress)
+
+    def cancel_indexing(self) -> None:
+        if self._index_task is not None:
+            self._index_task.cancel()
+            self.state.cancel.setEnabled(False)
+
+    def _on_index_progress(self, value: tuple[int, int, str]) -> None:
+        if self.stack.currentWidget() is self.state and self.state.kind == "indexing":
+            self.state.title.setText("Indexing the lab's results...")
+            self.state.set_progress(*value)
+
+    def _on_opened(self, opened: search_jobs.Opened) -> None:
+        self._opening = False
+        self.lab, self.fields = opened.lab, opened.fields
+        self.filters.set_fields(self.fields)
+        self.reindex_button.setEnabled(True)
+        self.status.emit(opened.describe())
+        self.run_query()
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        self._opening = False
+        self.reindex_button.setEnabled(self.lab is not None)
+        title, message = search_jobs.explain(exc)
+        self._show_state("error", title, message, retry=True)
+        self.results_shown.emit(0)
+
+    # ---- querying ---------------------------------------------------------------------------
+    def run_query(self) -> None:
+        """Send the current text and filter to the index (newest wins)."""
+        if self.lab is None or self._opening:
+            return
+        where = self.filters.text()
+        problem = search_jobs.check_where(where)
+        self.filters.show_error(problem)
+        if problem:
+            return
+        text = self.query.text().strip()
+        sort_by = "accuracy" if "accuracy" in self.fields else None  # listings: best runs first
+        self._queries.submit(search_jobs.search, self.lab, text, where, LIMIT, sort_by,
+                             wants_cancel=True, on_done=lambda hits: self._on_hits(hits, text,
+                                                                                    where),
+                             on_error=self._on_query_failed)
+
+    def _on_hits(self, hits: list | None, text: str, where: str) -> None:
+        if hits is None:  # superseded before it started
+            return
+        self.model.set_hits(hits, list(self.fields))
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.columns.apply()
+        kind = "closest first" if text else "listing"
+        self.count_label.setText(f"{len(hits)} run{'s' if len(hits) != 1 else ''} ({kind})"
+                                 + (f", filter: {where}" if where else ""))
+        if hits:
+            self.stack.setCurrentWidget(self.table)
+        elif not text and not where:
+            self._show_state("no-results", "This lab has no indexed runs yet.",
+                             "Add results under results/ and press Re-index (F5).")
+        else:
+            self._show_state("no-results", "No runs match.",
+                             "Try other words, or loosen the filter.")
+        self.results_shown.emit(len(hits))
+
+    def _on_query_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValueError) and not search_jobs.is_index_error(exc):
+            self.filters.show_error(str(exc))  # the index refused the filter: keep the results
+            self.results_shown.emit(self.model.rowCount())
+            return
+        title, message = search_jobs.explain(exc)
+        self._show_state("error", title, message, retry=True)
+        self.results_shown.emit(0)
+
+    def _show_state(self, kind: str, title: str, message: str = "", **flags: bool) -> None:
+        flags.setdefault("cancel", kind == "indexing")
+        self.state.show_state(kind, title, message, **flags)
+        self.stack.setCurrentWidget(self.state)
+        self.count_label.setText("")
+
+    # ---- selection and opening --------------------------------------------------------------
+    def selected_hits(self) -> list:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.hit(r) for r in rows]
+
+    def select_rows(self, rows: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        flags = (QItemSelectionModel.SelectionFlag.Select
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        for row in rows:
+            selection.select(self.model.index(row, 0), flags)
+
+    def _on_selection(self, *_: Any) -> None:
+        self.selection_changed.emit(self.selected_hits())
+
+    def open_row(self, row: int) -> None:
+        """Ask the window to open a run's time series and results files in the Files tab."""
+        if not 0 <= row < self.model.rowCount():
+            return
+        paths = search_jobs.files_of(self.lab, self.model.hit(row))
+        if paths:
+            self.open_files_requested.emit(paths)
+        else:
+            self.status.emit("This run has no files on disk to open.")
+
+    def edit_settings(self) -> None:
+        from gui.experiments.settings_dialog import SettingsDialog, load, save
+
+        dialog = SettingsDialog(load(), self)
+        if dialog.exec():
+            values = dialog.values()
+            save(values)
+            if values.lab:
+                self.open_lab(values.lab)
+
+    def is_busy(self) -> bool:
+        return self._opening or self._queries.busy or self._debounce.isActive()
+
+    @property
+    def lab_path(self) -> Path | None:
+        return Path(self._lab_path) if self._lab_path else None
