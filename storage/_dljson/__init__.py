@@ -7,7 +7,7 @@ from typing import Any
 from ._decode import MARKERS, Context, TorchUnavailableWarning, decode_value
 from ._encode import Encoder
 from ._payload import CODECS
-from ._text import compressed_pieces, dumps_pieces, loads
+from ._text import compressed_pieces, dumps_pieces, join_pieces, loads, write_pieces
 
 
 def encode(data: Any, *, inline_max: int, codec: str, level: int) -> Any:
@@ -28,5 +28,7 @@ __all__ = [
     "decode",
     "dumps_pieces",
     "encode",
+    "join_pieces",
     "loads",
+    "write_pieces",
 ]

@@ -50,8 +50,8 @@ def array_fields(arr: np.ndarray, enc: Any) -> dict[str, Any]:
         values = arr.astype(np.float64) if is_ml_dtype(arr.dtype) else arr
         fields["data"] = values.tolist()
         return fields
-    codec, b64 = pack(_raw_view(arr, order), enc.codec, enc.level)
-    fields.update(encoding="base64", codec=codec, data=enc.payload(b64))
+    codec, payload = pack(_raw_view(arr, order), enc.codec, enc.level)
+    fields.update(encoding="base64", codec=codec, data=enc.payload(payload))
     return fields
 
 
@@ -125,14 +125,15 @@ def _shape(d: dict[str, Any]) -> tuple[int, ...] | None:
     return tuple(shape)
 
 
-def _from_bytes(raw: bytes, dtype: np.dtype, shape: Any, order: object) -> np.ndarray:
+def _from_bytes(raw: Any, dtype: np.dtype, shape: Any, order: object) -> np.ndarray:
     le = little_endian(dtype)
     count = math.prod(shape) if shape is not None else -1
     if shape is not None and count * le.itemsize != len(raw):
         raise CorruptFileError(f"array payload holds {len(raw)} bytes, shape {list(shape)} of "
                                f"{dtype} needs {count * le.itemsize}; the file is damaged")
-    # A copy: arrays backed by immutable bytes would be read-only, unlike np.load's.
-    arr = np.frombuffer(raw, dtype=le).copy()
+    # A uint8 array is already a fresh, writable buffer; bytes need a copy, or the array would be
+    # read-only (unlike np.load's).
+    arr = raw.view(le) if isinstance(raw, np.ndarray) else np.frombuffer(raw, dtype=le).copy()
     arr = arr.reshape(shape if shape is not None else -1, order="F" if order == "F" else "C")
     return arr.astype(dtype, copy=False) if le != dtype else arr
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._errors import EncodeError
 from ._arrays import encode_array, encode_tensor
+from ._payload import b64_text
 from ._scalars import (
     encode_bytes,
     encode_complex,
@@ -42,15 +43,15 @@ def _key_text(key: Any) -> str:
 
 
 class Encoder:
-    """Encodes one document. ``payload`` turns base64 bytes into the string put in the marker;
-    a file writer replaces it to keep large payloads out of the JSON serializer."""
+    """Encodes one document. ``payload`` turns raw payload bytes into the string put in the
+    marker (base64); a file writer replaces it to keep large payloads out of ``json``."""
 
     def __init__(self, *, inline_max: int, codec: str, level: int,
-                 payload: Callable[[bytes], str] | None = None) -> None:
+                 payload: Callable[[Any], str] | None = None) -> None:
         self.inline_max = inline_max
         self.codec = codec
         self.level = level
-        self.payload = payload or (lambda b64: b64.decode("ascii"))
+        self.payload = payload or b64_text
 
     def encode(self, obj: Any) -> Any:
         try:

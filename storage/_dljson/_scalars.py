@@ -79,12 +79,12 @@ def decode_timedelta(d: dict[str, Any], ctx: Any = None) -> dt.timedelta:
 
 
 def encode_bytes(x: bytes | bytearray, enc: Any) -> dict[str, Any]:
-    codec, b64 = pack(memoryview(x).cast("B"), enc.codec, enc.level)
-    return {"__type__": "bytes", "encoding": "base64", "codec": codec, "data": enc.payload(b64)}
+    codec, payload = pack(memoryview(x).cast("B"), enc.codec, enc.level)
+    return {"__type__": "bytes", "encoding": "base64", "codec": codec, "data": enc.payload(payload)}
 
 
 def decode_bytes(d: dict[str, Any], ctx: Any = None) -> bytes:
-    return unpack(d.get("data"), d.get("codec", "none"))
+    return bytes(unpack(d.get("data"), d.get("codec", "none")))
 
 
 def encode_path(x: PurePath) -> dict[str, Any]:
@@ -132,15 +132,15 @@ def encode_numpy_scalar(x: np.generic, enc: Any) -> dict[str, Any]:
         return {"__type__": "numpy_scalar", "dtype": name, "value": encode_float(float(x))}
     if kind == "c":
         return {"__type__": "numpy_scalar", "dtype": name, "value": encode_complex(complex(x))}
-    _, b64 = pack(memoryview(np.atleast_1d(x).view(np.uint8)), "none", 0)
+    raw = memoryview(np.atleast_1d(x).view(np.uint8))
     return {"__type__": "numpy_scalar", "dtype": name, "encoding": "base64",
-            "data": enc.payload(b64)}
+            "data": enc.payload(raw)}
 
 
 def decode_numpy_scalar(d: dict[str, Any], ctx: Any = None) -> np.generic:
     dtype = parse_dtype(d.get("dtype"))
     if d.get("encoding") == "base64":
-        raw = unpack(d.get("data"), "none")
+        raw = bytes(unpack(d.get("data"), "none"))
         if len(raw) != dtype.itemsize:
             raise CorruptFileError("numpy_scalar payload has the wrong size; the file is damaged")
         return np.frombuffer(raw, dtype=dtype)[0]

@@ -4,9 +4,10 @@ The file is plain JSON: a large array is ``{"__type__": "numpy_array", ..., "dat
 in place. Pushing 90 MB of base64 through ``json`` costs more than everything else together, so
 
 * the writer lets the encoder put a placeholder where a large payload goes, serialises the small
-  rest with ``json`` and writes the payload bytes between its pieces;
-* the reader finds every long string that follows ``"data": "`` with ``bytes.find`` (memchr
-  speed), cuts it out, parses the small rest with ``json`` and hands the slices to the markers.
+  rest with ``json`` and writes the payload's base64, chunk by chunk, between its pieces;
+* the reader (on an ``mmap`` of the file) finds every long string that follows ``"data": "``
+  with ``find`` (memchr speed), cuts it out, parses the small rest with ``json`` and hands the
+  slices to the markers, which decode them chunk by chunk.
 
 Cutting is exact: the cut text holds no quote or backslash, so the file parses iff the rest parses;
 a cut string that is not a marker payload is put back exactly as ``json`` would read it. On any
@@ -18,16 +19,26 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from typing import Any
+from typing import IO, Any
 
 from .._errors import CorruptFileError
 from ._decode import Context, make_hook
 from ._encode import Encoder
-from ._payload import pack, unpack
+from ._payload import b64_text, iter_b64, pack, unpack
 
 BLOB_MIN = 1024  # base64 strings at least this long travel outside the JSON serializer/parser
+_RAW_MIN = BLOB_MIN // 4 * 3
 _KEY = b'"data": "'
 _BOMS_OTHER = (b"\xff\xfe", b"\xfe\xff")  # UTF-16/32: decoded and parsed the plain way
+
+
+class RawPayload:
+    """A piece of the text that is written as the base64 of ``raw``."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
 
 
 def _placeholder_prefix() -> str:
@@ -36,14 +47,18 @@ def _placeholder_prefix() -> str:
 
 
 def dumps_pieces(data: Any, *, inline_max: int, codec: str, level: int) -> list[Any]:
-    """The DL-JSON text of ``data`` as a list of bytes-like pieces, ending in a newline."""
-    prefix = _placeholder_prefix()
-    blobs: list[bytes] = []
+    """The DL-JSON text of ``data`` as pieces (bytes, or :class:`RawPayload`), ending in a newline.
 
-    def payload(b64: bytes) -> str:
-        if len(b64) < BLOB_MIN:
-            return b64.decode("ascii")
-        blobs.append(b64)
+    The whole document is encoded before this returns; only base64 conversion is left for
+    :func:`write_pieces`, so an unencodable value fails before any file is touched.
+    """
+    prefix = _placeholder_prefix()
+    blobs: list[Any] = []
+
+    def payload(raw: Any) -> str:
+        if memoryview(raw).nbytes < _RAW_MIN:
+            return b64_text(raw)
+        blobs.append(raw)
         return f"{prefix}{len(blobs) - 1}"
 
     value = Encoder(inline_max=inline_max, codec=codec, level=level, payload=payload).encode(data)
@@ -54,46 +69,67 @@ def dumps_pieces(data: Any, *, inline_max: int, codec: str, level: int) -> list[
     pieces: list[Any] = []
     for i, part in enumerate(re.split(pattern, text)):
         if i % 2:
-            pieces += [b'"', blobs[int(part)], b'"']
+            pieces += [b'"', RawPayload(blobs[int(part)]), b'"']
         else:
             pieces.append(part.encode("ascii"))
     pieces.append(b"\n")
     return pieces
 
 
+def write_pieces(fh: IO[bytes], pieces: list[Any]) -> None:
+    for piece in pieces:
+        if isinstance(piece, RawPayload):
+            for chunk in iter_b64(piece.raw):
+                fh.write(chunk)
+        else:
+            fh.write(piece)
+
+
+def join_pieces(pieces: list[Any]) -> bytes:
+    return b"".join(c for p in pieces for c in (iter_b64(p.raw) if isinstance(p, RawPayload)
+                                                 else (p,)))
+
+
 def compressed_pieces(data: Any, *, inline_max: int, codec: str, level: int) -> list[Any]:
     """The ``compressed`` envelope: the DL-JSON text of ``data`` zstd/zlib-compressed, base64."""
     envelope_codec = codec if codec != "none" else "zstd"
-    inner = b"".join(dumps_pieces(data, inline_max=inline_max, codec=codec, level=level))
-    _, b64 = pack(memoryview(inner), envelope_codec, level, force=True)
+    inner = join_pieces(dumps_pieces(data, inline_max=inline_max, codec=codec, level=level))
+    _, payload = pack(memoryview(inner), envelope_codec, level, force=True)
     head = json.dumps({"__type__": "compressed", "codec": envelope_codec, "encoding": "base64"})
-    return [head[:-1].encode("ascii"), b', "data": "', b64, b'"}\n']
+    return [head[:-1].encode("ascii"), b', "data": "', RawPayload(payload), b'"}\n']
 
 
 def load_compressed_marker(d: dict[str, Any], ctx: Context) -> Any:
     raw = unpack(d.get("data"), d.get("codec"))
-    return loads(raw, device=ctx.device)
+    return loads(bytes(raw) if not isinstance(raw, bytes) else raw, device=ctx.device)
 
 
-def loads(raw: bytes, *, device: Any = None, path: object = None) -> Any:
-    """Parse DL-JSON (or any JSON) bytes and decode its markers."""
-    if raw.startswith(_BOMS_OTHER) or (len(raw) >= 2 and 0 in raw[:4]):
-        return _loads_text(_decode_text(raw, path), Context(device), path)
-    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+def loads(raw: Any, *, device: Any = None, path: object = None) -> Any:
+    """Parse DL-JSON (or any JSON) from ``bytes`` or an ``mmap`` and decode its markers."""
+    first = bytes(raw[:4])
+    if first.startswith(_BOMS_OTHER) or (len(first) >= 2 and 0 in first):
+        return _loads_text(_decode_text(bytes(raw), path), Context(device), path)
+    start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
     prefix = _placeholder_prefix()
-    skeleton, blobs = _cut(raw, start, prefix)
-    if not blobs:
-        return _loads_text(_decode_text(raw[start:] if start else raw, path), Context(device), path)
-    ctx = Context(device, blobs, prefix)
+    views: list[memoryview] = []
     try:
-        return json.loads(_decode_text(skeleton, path), object_hook=make_hook(ctx))
-    except (json.JSONDecodeError, RecursionError):
-        # Report the error where it is in the real file (and be safe if cutting misjudged).
-        return _loads_text(_decode_text(raw[start:], path), Context(device), path)
+        skeleton, blobs = _cut(raw, start, prefix, views)
+        if not blobs:
+            return _loads_text(_decode_text(bytes(raw[start:]), path), Context(device), path)
+        ctx = Context(device, blobs, prefix)
+        try:
+            return json.loads(_decode_text(skeleton, path), object_hook=make_hook(ctx))
+        except (json.JSONDecodeError, RecursionError):
+            # Report the error where it is in the real file (and be safe if cutting misjudged).
+            return _loads_text(_decode_text(bytes(raw[start:]), path), Context(device), path)
+    finally:
+        for view in reversed(views):  # an mmap cannot close while views of it are alive
+            view.release()
 
 
-def _cut(raw: bytes, start: int, prefix: str) -> tuple[bytes, list[memoryview]]:
-    view = memoryview(raw)
+def _cut(raw: Any, start: int, prefix: str,
+         views: list[memoryview]) -> tuple[bytes, list[memoryview]]:
+    """Cut long ``"data": "..."`` strings out of ``raw``; return the rest and the cut slices."""
     marker = json.dumps(prefix)[1:-1].encode("ascii")
     pieces: list[Any] = []
     blobs: list[memoryview] = []
@@ -106,12 +142,16 @@ def _cut(raw: bytes, start: int, prefix: str) -> tuple[bytes, list[memoryview]]:
         search = end + 1
         if end - begin < BLOB_MIN or _escaped(raw, k) or raw.find(b"\\", begin, end) >= 0:
             continue
-        pieces += [view[pos:begin], marker, str(len(blobs)).encode("ascii")]
-        blobs.append(view[begin:end])
+        if not views:
+            views.append(memoryview(raw))
+        pieces += [views[0][pos:begin], marker, str(len(blobs)).encode("ascii")]
+        blobs.append(views[0][begin:end])
         pos = end
     if not blobs:
-        return raw, []
-    pieces.append(view[pos:])
+        return b"", []
+    pieces.append(views[0][pos:])
+    views.extend(p for p in pieces if isinstance(p, memoryview))
+    views.extend(blobs)
     return b"".join(pieces), blobs
 
 

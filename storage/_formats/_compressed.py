@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write
-from .._dljson import compressed_pieces, loads
-from ._json import text_head
+from .._dljson import compressed_pieces, write_pieces
+from ._json import load_text, text_head
 from ._options import LoadOptions, SaveOptions
 
 NAME = "compressed"
@@ -25,9 +25,9 @@ def sniff(head: bytes) -> bool:
 def save(data: Any, path: Path, options: SaveOptions) -> None:
     pieces = compressed_pieces(data, **options.text_args())
     with atomic_write(path) as fh:
-        fh.writelines(pieces)
+        write_pieces(fh, pieces)
 
 
 def load(path: Path, options: LoadOptions) -> Any:
     # The envelope is an ordinary marker: the JSON reader decodes it like any other.
-    return loads(path.read_bytes(), device=options.device, path=path)
+    return load_text(path, options)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._dljson import dumps_pieces
+from .._dljson import dumps_pieces, join_pieces
 from .._dljson._dtypes import is_ml_dtype
 from .._dljson._payload import worth_compressing
 from .._errors import EncodeError
@@ -113,7 +113,7 @@ class Writer:
 
     def _json(self, value: Any, where: str) -> str:
         pieces = dumps_pieces(value, **self.options.text_args())
-        return b"".join(pieces).decode("ascii").rstrip("\n")
+        return join_pieces(pieces).decode("ascii").rstrip("\n")
 
     def _as_array(self, value: Any) -> tuple[np.ndarray, dict[str, Any]] | None:
         """The array to store and the dataset attributes that restore its exact type."""

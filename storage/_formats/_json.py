@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import mmap
+import os
 from pathlib import Path
 from typing import Any
 
 from .._atomic import atomic_write
-from .._dljson import dumps_pieces, loads
+from .._dljson import dumps_pieces, loads, write_pieces
 from ._options import LoadOptions, SaveOptions
 
 NAME = "json"
 SUFFIXES = (".json",)
 _STARTS = frozenset(b'{["-0123456789tfnNI')
 _WHITESPACE = b" \t\r\n"
+_MMAP_MIN = 2**20
 
 
 def text_head(head: bytes) -> bytes:
@@ -41,8 +44,18 @@ def sniff(head: bytes) -> bool:
 def save(data: Any, path: Path, options: SaveOptions) -> None:
     pieces = dumps_pieces(data, **options.text_args())  # encode fully before touching the disk
     with atomic_write(path) as fh:
-        fh.writelines(pieces)
+        write_pieces(fh, pieces)
 
 
 def load(path: Path, options: LoadOptions) -> Any:
-    return loads(path.read_bytes(), device=options.device, path=path)
+    return load_text(path, options)
+
+
+def load_text(path: Path, options: LoadOptions) -> Any:
+    """Parse the file; large files through an ``mmap`` (no 90 MB copy into a bytes object)."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size < _MMAP_MIN:
+            return loads(fh.read(), device=options.device, path=path)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            return loads(view, device=options.device, path=path)
