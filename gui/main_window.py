@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self._add(tools, "&Convert JSON Results...", lambda: self.show_convert_wizard(None),
                   "Ctrl+Shift+C")
         self._add(tools, "&Restore Originals...", self.show_restore_dialog, "Ctrl+Shift+R")
+        self._add(tools, "Conversion Re&ports...", self._show_reports)
         help_menu = self.menuBar().addMenu("&Help")
         self._add(help_menu, "&About Loupe", lambda: show_about(self))
 
@@ -141,6 +142,11 @@ class MainWindow(QMainWindow):
         from gui.wizard import open_convert_wizard
 
         open_convert_wizard(self, folder)
+
+    def _show_reports(self) -> None:
+        from gui.wizard import open_report_dialog
+
+        open_report_dialog(self, loupe_settings.settings().value("wizard/folder") or None)
 
     def show_restore_dialog(self) -> None:
         from gui.wizard import open_restore_dialog

@@ -73,8 +73,10 @@ class PreviewPage(QWizardPage):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setAlternatingRowColors(True)
         table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the reason
+        header.setStretchLastSection(False)
         layout.addWidget(table, 1)
 
     # ---- planning ---------------------------------------------------------------------------
@@ -123,10 +125,9 @@ class PreviewPage(QWizardPage):
         self.plan = plan
         self.progress.hide()
         self.model.set_rows(plan.items, self.wizard().option_values()["root"])
-        self.proxy.sort(1, Qt.SortOrder.AscendingOrder)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # failures first
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 380))
-        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 420))
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 420))
         self.summary.setText(summary_text(plan))
         self.completeChanged.emit()
 

@@ -39,6 +39,7 @@ class RunPage(QWizardPage):
         self.setTitle("Converting")
         self.setSubTitle("Each original is backed up, converted, read back and compared.")
         self.report: Any = None
+        self.last_event: Any = None
         self.state = "idle"  # running, stopping, done, cancelled, failed
         self.close_when_stopped = False
         self.status = QLabel(self)
@@ -120,6 +121,7 @@ class RunPage(QWizardPage):
         self._log("Stop requested: finishing the files in flight.")
 
     def _on_progress(self, event: Any) -> None:
+        self.last_event = event
         if event.files_total:
             self.bar.setRange(0, event.files_total)
             self.bar.setValue(event.files_done)
