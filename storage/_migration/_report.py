@@ -137,6 +137,7 @@ class MigrationReport:
 
     def _base_path(self, where: Path) -> Path:
         if where.suffix.lower() in (".json", ".md", ".html"):
+            where.parent.mkdir(parents=True, exist_ok=True)
             return where.with_suffix("")
         where.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")

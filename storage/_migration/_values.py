@@ -34,7 +34,8 @@ def to_arrays(value: Any, min_len: int, stats: Stats) -> Any:
             result[key] = to_arrays(item, min_len, stats)
         return result
     if isinstance(value, list):
-        arr = numeric_array(value) if len(value) >= min_len else None
+        nested = bool(value) and type(value[0]) is list  # rows: judge by total size
+        arr = numeric_array(value) if len(value) >= min_len or nested else None
         if arr is not None and arr.size >= min_len:
             stats.arrays += 1
             stats.elements += arr.size
