@@ -1,0 +1,217 @@
+"""The search panel on a generated lab with a real embedded Chroma index: text, filters, both,
+states for every failure, remembered columns, selection that plots, double-click to open."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from experiments_gui.expgui_helpers import make_lab
+
+from gui.experiments.panel import ExperimentsPanel
+
+WAIT = 120000  # ms; the first query loads the embedding model
+
+
+@pytest.fixture(scope="session")
+def indexed_lab(tmp_path_factory) -> Path:
+    from storage import Lab
+
+    folder = make_lab(tmp_path_factory.mktemp("lab"))
+    summary = Lab(folder).reindex()
+    assert summary.indexed == 7 and not summary.failed
+    return folder
+
+
+@pytest.fixture
+def panel(qtbot, indexed_lab) -> ExperimentsPanel:
+    widget = ExperimentsPanel()
+    qtbot.addWidget(widget)
+    widget.resize(1400, 800)
+    widget.show()
+    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
+        widget.open_lab(str(indexed_lab))
+    return widget
+
+
+def _ids(panel) -> list[str]:
+    return [h.id for h in panel.search.model.hits()]
+
+
+def _search(qtbot, panel, text=None, where=None) -> None:
+    search = panel.search
+    with qtbot.waitSignal(search.results_shown, timeout=WAIT):
+        if text is not None:
+            search.query.setText(text)
+        if where is not None:
+            search.filters.expression.setText(where)
+    qtbot.waitUntil(lambda: not search.is_busy(), timeout=WAIT)
+
+
+def test_listing_sorted_by_accuracy(panel) -> None:
+    assert panel.search.stack.currentWidget() is panel.search.table
+    assert len(_ids(panel)) == 7
+    accuracies = [h.metadata["accuracy"] for h in panel.search.model.hits()]
+    assert accuracies == sorted(accuracies, reverse=True)
+    assert "listing" in panel.search.count_label.text()
+
+
+def test_text_query_ranks_by_meaning(qtbot, panel) -> None:
+    _search(qtbot, panel, text="vision transformer that plateaus")
+    hits = panel.search.model.hits()
+    assert hits[0].metadata["architecture"] == "vit"
+    assert all(h.distance is not None for h in hits)
+    assert [h.distance for h in hits] == sorted(h.distance for h in hits)
+    col = panel.search.model.column_of("distance")
+    assert panel.search.model.index(0, col).data() == f"{hits[0].distance:.4f}"
+
+
+def test_filter_built_with_rows(qtbot, panel) -> None:
+    builder = panel.search.filters
+    with qtbot.waitSignal(panel.search.results_shown, timeout=WAIT):
+        builder.add_row().set_condition("accuracy", ">", "0.9")
+    assert builder.text() == "accuracy > 0.9"
+    assert sorted(_ids(panel)) == ["h001_resnet50_lr0.0003_s0", "h001_resnet50_lr0.0003_s1"]
+    with qtbot.waitSignal(panel.search.results_shown, timeout=WAIT):
+        builder.add_row().set_condition("status", "==", "running", joiner="or")
+    assert builder.text() == 'accuracy > 0.9 or status == "running"'
+    assert len(_ids(panel)) == 3
+
+
+def test_filter_row_offers_index_fields(panel) -> None:
+    row = panel.search.filters.add_row()
+    row.field.setCurrentText("architecture")
+    assert [row.op.itemText(i) for i in range(row.op.count())] == ["==", "!=", "in", "not in"]
+    values = {row.value.itemText(i) for i in range(row.value.count())}
+    assert values == {"resnet50", "vit", "mlp"}
+    row.field.setCurrentText("lr")
+    assert "…" in row.value.lineEdit().placeholderText()  # the range from the index
+
+
+def test_text_and_filter_together(qtbot, panel) -> None:
+    _search(qtbot, panel, text="transformer", where='architecture in (vit) and status == "done"')
+    hits = panel.search.model.hits()
+    assert sorted(h.id for h in hits) == ["h002_vit_lr0.001_s0", "h002_vit_lr0.001_s1"]
+    assert all(h.distance is not None for h in hits)
+
+
+def test_bad_filter_keeps_results_and_says_why(qtbot, panel) -> None:
+    before = _ids(panel)
+    panel.search.filters.expression.setText("accuracy >")
+    qtbot.waitUntil(lambda: panel.search.filters.error.isVisible(), timeout=5000)
+    assert "Filter" in panel.search.filters.error.text()
+    assert _ids(panel) == before
+
+
+def test_no_results_state(qtbot, panel) -> None:
+    _search(qtbot, panel, where="accuracy > 2")
+    assert panel.search.stack.currentWidget() is panel.search.state
+    assert panel.search.state.kind == "no-results"
+    assert "No runs match" in panel.search.state.title.text()
+
+
+def test_sorting_by_a_column(panel) -> None:
+    model = panel.search.model
+    from PySide6.QtCore import Qt
+
+    model.sort(model.column_of("lr"), Qt.SortOrder.AscendingOrder)
+    lrs = [h.metadata["lr"] for h in model.hits()]
+    assert lrs == sorted(lrs)
+    model.sort(model.column_of("id"), Qt.SortOrder.DescendingOrder)
+    assert _ids(panel) == sorted(_ids(panel), reverse=True)
+
+
+def test_columns_are_chosen_and_remembered(qtbot, panel, indexed_lab) -> None:
+    columns = panel.search.columns
+    assert "optimizer" not in columns.visible_keys()
+    columns.set_visible("optimizer", True)
+    columns.set_visible("lr", False)
+    assert "optimizer" in columns.visible_keys() and "lr" not in columns.visible_keys()
+    again = ExperimentsPanel()
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.search.results_shown, timeout=WAIT):
+        again.open_lab(str(indexed_lab))
+    visible = again.search.columns.visible_keys()
+    assert "optimizer" in visible and "lr" not in visible
+
+
+def test_selection_plots_the_runs(qtbot, panel) -> None:
+    search, plots = panel.search, panel.plots
+    rows = [r for r, h in enumerate(search.model.hits()) if h.metadata["architecture"] == "vit"]
+    with qtbot.waitSignal(plots.drawn, timeout=WAIT):
+        search.select_rows(rows)
+    qtbot.waitUntil(lambda: not plots.is_busy() and len(plots.curves) == 3, timeout=WAIT)
+    assert {c.run_id for c in plots.curves} == {h.id for h in search.selected_hits()}
+    assert all(c.error is None and c.raw.size == 40 for c in plots.curves)
+
+
+def test_run_with_inline_history_plots_too(qtbot, panel) -> None:
+    search, plots = panel.search, panel.plots
+    row = next(r for r, h in enumerate(search.model.hits()) if h.id == "h003_mlp_lr0.001_s0")
+    with qtbot.waitSignal(plots.drawn, timeout=WAIT):
+        search.select_rows([row])
+    qtbot.waitUntil(lambda: len(plots.curves) == 1 and not plots.is_busy(), timeout=WAIT)
+    assert plots.curves[0].error is None and plots.curves[0].raw.size == 8
+
+
+def test_double_click_opens_series_and_results(qtbot, panel, indexed_lab) -> None:
+    search = panel.search
+    row = next(r for r, h in enumerate(search.model.hits()) if h.id == "h002_vit_lr0.001_s0")
+    with qtbot.waitSignal(panel.open_files_requested, timeout=5000) as blocker:
+        search.table.doubleClicked.emit(search.model.index(row, 0))
+    series, results = blocker.args[0]
+    assert Path(series) == indexed_lab / "timeseries" / "h002_vit_lr0.001_s0.h5"
+    assert Path(results) == indexed_lab / "results" / "h002_results.json"
+
+
+def test_unindexed_lab_is_indexed_with_progress(qtbot, tmp_path) -> None:
+    folder = make_lab(tmp_path / "fresh")
+    widget = ExperimentsPanel()
+    qtbot.addWidget(widget)
+    seen = []
+    widget.search.status.connect(seen.append)
+    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
+        widget.open_lab(str(folder))
+    assert widget.search.state.progress.maximum() == 3  # three result files
+    assert len(_ids(widget)) == 7
+    assert any("Indexed 7 run(s)" in s for s in seen)
+    assert (folder / ".loupe" / "index").is_dir()
+
+
+def test_broken_index_is_a_clear_state(qtbot, tmp_path) -> None:
+    folder = make_lab(tmp_path / "broken")
+    (folder / ".loupe").mkdir()
+    (folder / ".loupe" / "index").write_text("not a folder")  # what Chroma cannot open
+    widget = ExperimentsPanel()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
+        widget.open_lab(str(folder))
+    state = widget.search.state
+    assert state.kind == "error" and "locked or broken" in state.title.text()
+    assert state.retry.isVisibleTo(widget)
+    assert (folder / ".loupe" / "index").read_text() == "not a folder"  # never deleted
+
+
+def test_server_down_is_a_clear_state(qtbot, tmp_path, indexed_lab) -> None:
+    from gui.experiments.settings_dialog import SearchSettings, save
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    save(SearchSettings(lab="", host="127.0.0.1", port=port, timeout_s=1.0))
+    widget = ExperimentsPanel()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
+        widget.open_lab(str(indexed_lab))
+    state = widget.search.state
+    assert state.kind == "error" and "Chroma server" in state.title.text()
+    assert f"127.0.0.1:{port}" in state.message.text()
+
+
+def test_missing_lab_folder(qtbot, tmp_path) -> None:
+    widget = ExperimentsPanel()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
+        widget.open_lab(str(tmp_path / "nowhere"))
+    assert widget.search.state.title.text() == "Lab folder not found."
