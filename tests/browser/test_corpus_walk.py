@@ -1,0 +1,61 @@
+"""Every file of the shared corpus: open, expand every group, select every node, every view.
+
+Also ``loupe --screenshot`` once per corpus file (slow: a subprocess each).
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from browser.gui_helpers import expand_all, select, show_in_every_view, wait_idle
+from conftest import corpus_dir, loupe_command, subprocess_env
+
+from gui.browser.panel import BrowserPanel
+
+HDF5_FILES = sorted(p.name for p in (corpus_dir() / "hdf5").glob("*")) \
+    if (corpus_dir() / "hdf5").exists() else []
+# What must show as marked rows (path -> words of the reason), per file.
+EXPECTED_MARKS = {
+    "test_file.hdf5": {"/links_group/broken_soft_link": "does not exist",
+                       "/links_group/external_link_to_missing_file": "file not found"},
+    "Therm_6_2.nxs": {"/entry/data/data_000001": "file not found"},
+    "h5ex_d_extern.h5": {"/DS1": "external raw data file missing"},
+    "notahdf5file.h5": {"/": "not an HDF5 file"},
+    "test_byteshuffle_compressed_datasets_latest.hdf5": {"/": "did not close it cleanly"},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", HDF5_FILES)
+def test_walk_corpus_file(qtbot, corpus, name) -> None:
+    panel = BrowserPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1200, 800)
+    panel.show()
+    panel.open_paths([str(corpus / "hdf5" / name)])
+    wait_idle(qtbot, panel)
+    top = panel.model.index(0, 0)
+    indexes = expand_all(qtbot, panel, top)
+    errors = {}
+    for index in indexes:
+        select(qtbot, panel, index)
+        show_in_every_view(qtbot, panel)
+        node = panel.model.node(index)
+        if node.error:
+            errors[node.path] = node.error
+    for path, words in EXPECTED_MARKS.get(name, {}).items():
+        assert words in errors.get(path, ""), (path, errors)
+    panel.close_current()
+    wait_idle(qtbot, panel)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", HDF5_FILES)
+def test_screenshot_of_corpus_file(tmp_path, corpus, name) -> None:
+    shot = tmp_path / "shot.png"
+    out = subprocess.run([*loupe_command(), "--screenshot", str(shot),
+                          str(corpus / "hdf5" / name)], capture_output=True, text=True,
+                         env=subprocess_env(tmp_path), timeout=240)
+    assert out.returncode == 0, out.stderr
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
