@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         wizard.next()
         view = wizard.report_page.view
         view.set_status_filter(None)
-        view.table.selectRow(0)  # a failed file: its reason with line and column
+        failed = view.report.totals()["failed"]
+        view.table.selectRow(failed)  # the first converted file: its target and backup
         spin(app, lambda: False, 0.2)
         take(wizard, out / "wizard-report.png")
         wizard.close()

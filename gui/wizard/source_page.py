@@ -138,7 +138,10 @@ class SourcePage(QWizardPage):
         earlier = QPushButton("Earlier reports of this folder...", self)
         earlier.setToolTip("Open the reports of earlier conversions of this folder")
         earlier.clicked.connect(self._open_reports)
-        form.addRow("", earlier)
+        row = QHBoxLayout()
+        row.addWidget(earlier)
+        row.addStretch(1)
+        form.addRow("", row)
         for edit in (self.folder_edit, self.include_edit, self.exclude_edit):
             edit.textChanged.connect(self._changed)
         self.recursive.toggled.connect(self._changed)

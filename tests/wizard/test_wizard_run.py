@@ -111,7 +111,7 @@ def test_cancel_in_the_middle_then_resume(snapshot, driver, big_folder: Path, qt
     originals = snapshot(big_folder)
     wizard = driver.open(big_folder)
     driver.to_preview(wizard, fmt="json", workers=1)
-    _stop_after(wizard, 2)
+    _stop_after(wizard, 1)
     driver.start_run(wizard)
     driver.wait_run(wizard)
     assert wizard.run.state == "cancelled"
