@@ -8,6 +8,8 @@ at every instant either the journal or a report says where each original's backu
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +22,8 @@ from ._pool import run_tasks
 from ._report import MigrationReport, ReportItem
 from ._scan import scan
 from ._worker import convert_file, plan_file
+
+_TEMP = re.compile(r"^\.(.+)\.[A-Za-z0-9_]+\.(partial|backup-tmp)$")
 
 ProgressFn = Callable[[ProgressEvent], None] | None
 
@@ -100,6 +104,8 @@ def run_migration(options: MigrationOptions, progress: ProgressFn = None,
     report = MigrationReport(options.root, options=options.to_dict(), started=started)
     report.items = [_decided_item(p) for p in decided]
     tasks = _resume_tasks(options, candidates, state, report, jpath)
+    if state is not None:
+        _remove_temporaries(tasks)
     t0 = time.perf_counter()
     finished = _convert_all(options, tasks, report, progress, cancel)
     report.seconds = time.perf_counter() - t0
@@ -149,6 +155,23 @@ def _resume_tasks(options: MigrationOptions, candidates: list[tuple[Path, int]],
             record = backups[path]
             tasks.append(_task(options, Path(path), record["size"], jpath, record))
     return tasks
+
+
+def _remove_temporaries(tasks: list[dict]) -> None:
+    """Temporary files of the killed run (``.NAME.xyz.partial``, ``.NAME.xyz.backup-tmp``)."""
+    names: dict[Path, set[str]] = {}
+    for task in tasks:
+        path = Path(task["path"])
+        names.setdefault(path.parent, set()).update({path.name, path.with_suffix(".h5").name})
+        if task["backup_record"]:
+            backup = Path(task["backup_record"]["backup"])
+            names.setdefault(backup.parent, set()).add(path.name)
+    for folder, wanted in names.items():
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                match = _TEMP.match(entry.name)
+                if match and match.group(1) in wanted and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
 
 
 def _convert_all(options: MigrationOptions, tasks: list[dict], report: MigrationReport,
