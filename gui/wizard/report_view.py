@@ -259,10 +259,15 @@ class ReportView(QWidget):
     def export(self, path: Path, suffix: str) -> None:
         """Write the report to ``path`` as ``json``, ``md`` or ``html``, in a worker."""
         self.message.setText(f"Writing {path}...")
-        submit(write_report, self.report, path, suffix,
-               on_done=lambda p: self.message.setText(f"Report written to {p}"),
-               on_error=lambda e: self.message.setText(f"Could not write the report: "
-                                                       f"{error_text(e)}"))
+        # Bound methods, not lambdas: Qt drops the answer if this view was closed meanwhile.
+        submit(write_report, self.report, path, suffix, on_done=self._exported,
+               on_error=self._export_failed)
+
+    def _exported(self, path: Path) -> None:
+        self.message.setText(f"Report written to {path}")
+
+    def _export_failed(self, exc: BaseException) -> None:
+        self.message.setText(f"Could not write the report: {error_text(exc)}")
 
 
 def write_report(report: Any, path: Path, suffix: str) -> Path:
@@ -284,6 +289,7 @@ class ReportDialog(QDialog):
         self.setWindowTitle("Conversion report")
         self.resize(1200, 760)
         self.view = ReportView(self)
+        self._loading: Path | None = None
         self._earlier = QComboBox(self)
         self._earlier.setMinimumContentsLength(30)
         self._earlier.activated.connect(lambda _i: self._load(self._earlier.currentData()))
@@ -304,8 +310,7 @@ class ReportDialog(QDialog):
         """Fill "Earlier reports" with the folder's reports (newest first) and show the newest."""
         from storage import list_reports
 
-        submit(list_reports, folder, on_done=self._fill_earlier,
-               on_error=lambda e: self.view.message.setText(error_text(e)))
+        submit(list_reports, folder, on_done=self._fill_earlier, on_error=self._load_failed)
 
     def _fill_earlier(self, paths: list[Path]) -> None:
         self._earlier.clear()
@@ -327,12 +332,15 @@ class ReportDialog(QDialog):
     def _load(self, path: str | None) -> None:
         if not path:
             return
+        self._loading = Path(path)
         self.view.message.setText(f"Reading {path}...")
-        submit(load_report, Path(path),
-               on_done=lambda report: self._loaded(report, Path(path)),
-               on_error=lambda e: self.view.message.setText(
-                   f"Could not read {path}: {error_text(e)}"))
+        submit(load_report, self._loading, on_done=self._loaded, on_error=self._load_failed)
 
-    def _loaded(self, report: Any, path: Path) -> None:
+    def _loaded(self, report: Any) -> None:
+        path = Path(report.saved_to[0]) if getattr(report, "saved_to", None) else self._loading
         self.view.set_report(report, path)
         self.view.message.setText(f"Report {path}")
+
+    def _load_failed(self, exc: BaseException) -> None:
+        where = f" {self._loading}" if self._loading else ""
+        self.view.message.setText(f"Could not read{where}: {error_text(exc)}")
