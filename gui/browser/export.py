@@ -47,7 +47,28 @@ def save_plot(plot_item, path: str | Path) -> Path:
     import pyqtgraph.exporters as exporters
 
     path = Path(path)
-    exporter = exporters.SVGExporter(plot_item) if path.suffix.lower() == ".svg" else \
-        exporters.ImageExporter(plot_item)
-    exporter.export(str(path))
+    if path.suffix.lower() != ".svg":
+        exporters.ImageExporter(plot_item).export(str(path))
+        return path
+    try:
+        exporters.SVGExporter(plot_item).export(str(path))
+    except ValueError:  # pyqtgraph 0.14's SVG exporter fails on some Qt paths: draw it with Qt
+        _render_svg(plot_item, path)
     return path
+
+
+def _render_svg(item, path: Path) -> None:
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    rect = item.sceneBoundingRect()
+    generator = QSvgGenerator()
+    generator.setFileName(str(path))
+    generator.setSize(QSize(int(rect.width()), int(rect.height())))
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    painter = QPainter(generator)
+    try:
+        item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        painter.end()

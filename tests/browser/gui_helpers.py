@@ -8,7 +8,15 @@ IDLE_TIMEOUT_MS = 20_000
 
 
 def wait_idle(qtbot, panel, timeout: int = IDLE_TIMEOUT_MS) -> None:
-    qtbot.waitUntil(lambda: not panel.is_busy() and pending_tasks() == 0, timeout=timeout)
+    """Idle for three polls in a row: a worker leaves the pending set before its queued
+    answer reaches the GUI thread, so one idle poll can come too early."""
+    calm = [0]
+
+    def idle() -> bool:
+        calm[0] = 0 if panel.is_busy() or pending_tasks() else calm[0] + 1
+        return calm[0] >= 3
+
+    qtbot.waitUntil(idle, timeout=timeout)
 
 
 def expand_all(qtbot, panel, index, max_depth: int = 12) -> list:

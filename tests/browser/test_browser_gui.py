@@ -1,0 +1,201 @@
+"""The browser panel with pytest-qt on files made here: expand, select, view, export, reload."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import pytest
+from browser.gui_helpers import wait_idle
+from PySide6.QtGui import QGuiApplication
+
+from gui.browser.panel import BrowserPanel
+from gui.browser.table_model import BLOCK_ROWS, CACHE_BLOCKS
+
+
+@pytest.fixture()
+def sample(tmp_path):
+    path = tmp_path / "sample.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["config"] = '{"lr": 0.01}'
+        g = f.create_group("train")
+        g["loss"] = np.linspace(2, 0, 500)
+        g["images"] = np.random.default_rng(0).random((3, 32, 40)).astype("f4")
+        g["table"] = np.arange(24).reshape(2, 3, 4)
+        f["rec"] = np.array([(1, 0.5), (2, 0.25)], dtype=[("epoch", "i4"), ("loss", "f8")])
+        f["name"] = "resnet"
+        f["gone"] = h5py.SoftLink("/nowhere")
+        wide = f.create_group("wide")
+        for i in range(3000):
+            wide[f"m{i:05d}"] = i
+    return path
+
+
+@pytest.fixture()
+def panel(qtbot):
+    widget = BrowserPanel()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    return widget
+
+
+def open_and_find(qtbot, panel, path, target):
+    panel.open_paths([str(path)])
+    wait_idle(qtbot, panel)
+    panel.show_target(target)
+    wait_idle(qtbot, panel)
+    return panel.model.node(panel.tree.currentIndex())
+
+
+def test_expand_lists_children_in_batches(qtbot, panel, sample) -> None:
+    panel.open_paths([str(sample)])
+    wait_idle(qtbot, panel)
+    top = panel.model.index(0, 0)
+    names = [panel.model.node(panel.model.index(r, 0, top)).name
+             for r in range(panel.model.rowCount(top))]
+    assert names == ["gone", "name", "rec", "train", "wide"]
+    wide = panel.model.index(4, 0, top)
+    panel.tree.expand(wide)
+    wait_idle(qtbot, panel)
+    assert panel.model.rowCount(wide) == 3000
+    gone = panel.model.node(panel.model.index(0, 0, top))
+    assert gone.kind == "broken" and "/nowhere" in gone.error
+
+
+def test_best_view_per_dataset(qtbot, panel, sample) -> None:
+    node = open_and_find(qtbot, panel, sample, "/train/loss")
+    assert node.path == "/train/loss"
+    assert panel.viewer.current_view().title == "Curve"
+    assert panel.viewer.views[1].shown_data().shape == (500,)
+    panel.show_target("/train/images")
+    wait_idle(qtbot, panel)
+    image = panel.viewer.current_view()
+    assert image.title == "Image" and image.shown_data().shape == (32, 40)
+    image.axes.set_index(0, 2)
+    wait_idle(qtbot, panel)
+    with h5py.File(sample, "r", locking=False) as f:
+        expected = f["train/images"][2]
+    np.testing.assert_array_equal(image.shown_data(), expected)
+    panel.show_target("/name")
+    wait_idle(qtbot, panel)
+    assert panel.viewer.current_view().title == "Value"
+    assert "resnet" in panel.viewer.current_view().text.toPlainText()
+
+
+def test_table_of_3d_and_compound(qtbot, panel, sample) -> None:
+    open_and_find(qtbot, panel, sample, "/train/table#table")
+    table = panel.viewer.current_view()
+    assert table.title == "Table"
+    model = table.model
+    model.data(model.index(0, 0))
+    wait_idle(qtbot, panel)
+    assert (model.rowCount(), model.columnCount()) == (3, 4)
+    assert model.data(model.index(2, 3)) == "11"
+    table.axes.set_index(0, 1)
+    model.data(model.index(2, 3))
+    wait_idle(qtbot, panel)
+    assert model.data(model.index(2, 3)) == "23"
+    panel.show_target("/rec")
+    wait_idle(qtbot, panel)
+    model.data(model.index(0, 0))
+    wait_idle(qtbot, panel)
+    assert [model.headerData(i, h5py_horizontal()) for i in range(2)] == ["epoch", "loss"]
+    assert model.data(model.index(1, 1)) == "0.25"
+
+
+def h5py_horizontal():
+    from PySide6.QtCore import Qt
+
+    return Qt.Orientation.Horizontal
+
+
+def test_attributes_and_properties(qtbot, panel, sample) -> None:
+    open_and_find(qtbot, panel, sample, "/")
+    attrs = panel.viewer.attributes
+    assert attrs.row_count() == 1
+    assert '"lr": 0.01' in attrs.detail.toPlainText()
+    panel.show_target("/train/loss")
+    wait_idle(qtbot, panel)
+    rows = panel.viewer.properties.rows()
+    assert rows["Shape"] == "500" and rows["Type"] == "float64"
+
+
+def test_export_csv_npy_png_svg(qtbot, panel, sample, tmp_path) -> None:
+    open_and_find(qtbot, panel, sample, "/train/loss")
+    viewer = panel.viewer
+    viewer.export_data(str(tmp_path / "loss.npy"))
+    wait_idle(qtbot, panel)
+    np.testing.assert_array_equal(np.load(tmp_path / "loss.npy"), np.linspace(2, 0, 500))
+    viewer.export_plot(str(tmp_path / "loss.png"))
+    viewer.export_plot(str(tmp_path / "loss.svg"))
+    assert (tmp_path / "loss.png").read_bytes()[:4] == b"\x89PNG"
+    assert b"<svg" in (tmp_path / "loss.svg").read_bytes()[:2000]
+    panel.show_target("/train/table#table")
+    wait_idle(qtbot, panel)
+    viewer.export_data(str(tmp_path / "plane.csv"))
+    wait_idle(qtbot, panel)
+    lines = (tmp_path / "plane.csv").read_text().splitlines()
+    assert lines[0] == "0,1,2,3" and len(lines) == 3
+
+
+def test_reload_keeps_expansion_and_selection(qtbot, panel, sample) -> None:
+    open_and_find(qtbot, panel, sample, "/train/images")
+    panel.reload_current()
+    wait_idle(qtbot, panel)
+    node = panel.model.node(panel.tree.currentIndex())
+    assert node.path == "/train/images"
+    top = panel.model.index(0, 0)
+    train = next(panel.model.index(r, 0, top) for r in range(panel.model.rowCount(top))
+                 if panel.model.node(panel.model.index(r, 0, top)).name == "train")
+    assert panel.tree.isExpanded(train)
+
+
+def test_filter_walks_the_whole_file(qtbot, panel, sample) -> None:
+    panel.open_paths([str(sample)])
+    wait_idle(qtbot, panel)
+    panel.filter.setText("m0299")
+    wait_idle(qtbot, panel)
+    top = panel.model.index(0, 0)
+    wide = panel.model.index(0, 0, top)
+    assert panel.model.node(wide).name == "wide"
+    assert panel.model.node(panel.model.index(0, 0, wide)).path == "/wide/m02990"
+    assert panel.model.rowCount(wide) == 10
+    panel.filter.clear()
+    wait_idle(qtbot, panel)
+    assert panel.model.rowCount(panel.model.index(0, 0)) == 5
+
+
+def test_copy_path_and_snippet(qtbot, panel, sample) -> None:
+    open_and_find(qtbot, panel, sample, "/train/loss")
+    panel.copy_path()
+    assert QGuiApplication.clipboard().text() == "/train/loss"
+    panel.copy_snippet()
+    wait_idle(qtbot, panel)
+    assert "f['/train/loss'][()]" in QGuiApplication.clipboard().text()
+
+
+def test_broken_file_is_a_marked_row(qtbot, panel, tmp_path) -> None:
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(b"garbage, not HDF5")
+    panel.open_paths([str(bad)])
+    wait_idle(qtbot, panel)
+    node = panel.model.node(panel.model.index(0, 0))
+    assert "not an HDF5 file" in node.error
+    assert "not an HDF5 file" in panel.viewer.views[-1].text.toPlainText()
+
+
+def test_table_memory_stays_flat_while_scrolling(qtbot, panel, tmp_path) -> None:
+    path = tmp_path / "big.h5"
+    with h5py.File(path, "w") as f:  # 10^9 elements, nothing written: reads give the fill value
+        f.create_dataset("big", shape=(1_000_000, 1000), dtype="f8", chunks=(1000, 100))
+    open_and_find(qtbot, panel, path, "/big#table")
+    model = panel.viewer.current_view().model
+    table = panel.viewer.current_view().table
+    for row in range(0, 1_000_000, 50_000):
+        table.scrollTo(model.index(row, row % 1000))
+        qtbot.wait(5)
+        model.data(model.index(row, 0))
+        wait_idle(qtbot, panel)
+    assert model.reads >= 20
+    assert model.cached_bytes() <= CACHE_BLOCKS * BLOCK_ROWS * 64 * 8
+    assert model.data(model.index(999_999, 999)) in ("\u2026", "0")
