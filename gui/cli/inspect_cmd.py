@@ -1,0 +1,105 @@
+"""``loupe inspect FILE [--json]``: print an HDF5 or JSON file's tree (no Qt).
+
+Each node: path, kind, shape, dtype, compression, attributes. A file that cannot be opened gives
+a clear message on stderr and exit code 2; a broken node inside a file is printed with its reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from itertools import islice
+
+from storage import NodeInfo, Source, StorageError, open_source
+
+MAX_ATTR_TEXT = 120
+MAX_DEPTH = 64
+
+
+def build_parser(prog: str, name: str = "inspect") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Print the tree of an HDF5 or "
+                                     "DL-friendly JSON file: path, kind, shape, dtype, "
+                                     "compression and attributes.")
+    parser.add_argument("file", help="an HDF5 (.h5, .nc, .nxs...) or JSON file")
+    parser.add_argument("--json", action="store_true", help="print JSON for machines")
+    parser.add_argument("--no-attrs", action="store_true", help="leave attributes out")
+    parser.add_argument("--max-depth", type=int, default=None, metavar="N",
+                        help="do not descend below this depth")
+    parser.add_argument("--limit", type=int, default=100_000, metavar="N",
+                        help="stop after this many nodes (default: 100000)")
+    return parser
+
+
+def walk(source: Source, max_depth: int | None = None, limit: int = 100_000
+         ) -> Iterator[NodeInfo]:
+    """The root, then every node in tree order (links are shown, not followed)."""
+    yield source.root()
+    yield from islice(_walk_group(source, "/", 0, max_depth or MAX_DEPTH), max(limit - 1, 0))
+
+
+def _walk_group(source: Source, path: str, depth: int, max_depth: int) -> Iterator[NodeInfo]:
+    for node in source.describe(path, [n.name for n in source.list_children(path)]):
+        yield node
+        if node.kind == "group" and depth + 1 < max_depth:  # a hard-link cycle stops here too
+            yield from _walk_group(source, node.path, depth + 1, max_depth)
+
+
+def node_record(source: Source, node: NodeInfo, with_attrs: bool) -> dict:
+    record = {"path": node.path, "kind": node.kind,
+              "shape": list(node.shape) if node.shape is not None else None,
+              "dtype": node.dtype or None, "compression": node.compression or None}
+    if node.target_kind:
+        record["target_kind"] = node.target_kind
+    if node.link_target:
+        record["link_target"] = node.link_target
+    if node.size_on_disk is not None:
+        record["size_on_disk"] = node.size_on_disk
+    if node.error:
+        record["error"] = node.error
+    if node.warning:
+        record["warning"] = node.warning
+    if with_attrs and not node.error and node.kind not in ("soft-link", "external-link"):
+        try:
+            record["attributes"] = {a.name: {"dtype": a.dtype, "value": a.error or a.text}
+                                    for a in source.attributes(node.path)}
+        except Exception as exc:  # one unreadable attribute table must not stop the listing
+            record["attributes_error"] = str(exc)
+    return record
+
+
+def _text_line(rec: dict) -> list[str]:
+    kind = rec["kind"] + (f" -> {rec['link_target']}" if rec.get("link_target") else "")
+    shape = "" if rec["shape"] is None else "scalar" if rec["shape"] == [] else \
+        "x".join(map(str, rec["shape"]))
+    parts = [rec["path"], kind, shape, rec["dtype"] or "", rec["compression"] or ""]
+    lines = ["  ".join(p for p in parts if p)]
+    if rec.get("error"):
+        lines.append(f"    !! {rec['error']}")
+    if rec.get("warning"):
+        lines.append(f"    note: {rec['warning']}")
+    for name, attr in rec.get("attributes", {}).items():
+        value = " ".join(str(attr["value"]).split())
+        value = value if len(value) <= MAX_ATTR_TEXT else value[:MAX_ATTR_TEXT] + "..."
+        lines.append(f"    @{name} ({attr['dtype']}) = {value}")
+    return lines
+
+
+def run(name: str, args: argparse.Namespace) -> int:
+    try:
+        source = open_source(args.file)
+    except (StorageError, OSError) as exc:
+        print(f"loupe inspect: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    with source:
+        records = [node_record(source, node, not args.no_attrs)
+                   for node in walk(source, args.max_depth, args.limit)]
+    if args.json:
+        json.dump({"file": args.file, "format": source.format, "nodes": records}, sys.stdout,
+                  indent=2, default=str)
+        print()
+    else:
+        for rec in records:
+            print("\n".join(_text_line(rec)))
+    return 0

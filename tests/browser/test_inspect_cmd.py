@@ -1,0 +1,53 @@
+"""``loupe inspect``: text and JSON trees, and a clear failure for a broken file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import h5py
+import numpy as np
+from conftest import loupe_command, subprocess_env
+
+from gui.cli import main
+
+
+def make_file(path) -> None:
+    with h5py.File(path, "w") as f:
+        f.attrs["note"] = "hello"
+        f.create_dataset("train/loss", data=np.ones(10), compression="gzip")
+        f["gone"] = h5py.SoftLink("/nowhere")
+
+
+def test_inspect_text(tmp_path, capsys) -> None:
+    make_file(tmp_path / "a.h5")
+    assert main(["inspect", str(tmp_path / "a.h5")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "/  group" and out[1] == "    @note (vlen str (utf-8)) = hello"
+    assert "/train/loss  dataset  10  float64  gzip 4" in out
+    assert any(line.startswith("    !! soft link target /nowhere") for line in out)
+
+
+def test_inspect_json(tmp_path, capsys) -> None:
+    make_file(tmp_path / "a.h5")
+    assert main(["inspect", "--json", str(tmp_path / "a.h5")]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    nodes = {n["path"]: n for n in doc["nodes"]}
+    assert nodes["/train/loss"]["shape"] == [10] and nodes["/train/loss"]["compression"]
+    assert nodes["/"]["attributes"]["note"]["value"] == "hello"
+    assert nodes["/gone"]["kind"] == "broken"
+
+
+def test_inspect_broken_file_fails_clearly(tmp_path) -> None:
+    bad = tmp_path / "bad.h5"
+    bad.write_bytes(b"not hdf5")
+    out = subprocess.run([*loupe_command(), "inspect", str(bad)], capture_output=True,
+                         text=True, env=subprocess_env(tmp_path), timeout=60)
+    assert out.returncode == 2
+    assert "not an HDF5 file" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_inspect_corpus_json(corpus, capsys) -> None:
+    assert main(["inspect", "--json", str(corpus / "json" / "keras_history_multioutput.json")]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["format"] == "json" and len(doc["nodes"]) == 14
