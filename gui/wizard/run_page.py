@@ -148,6 +148,7 @@ class RunPage(QWizardPage):
         if report.cancelled:
             self.state = "cancelled"
             self.status.setText(stopped_text(report, totals))
+            self.resume_button.setText("Resume now")
             self.resume_button.show()
         else:
             self.state = "done"
@@ -167,6 +168,7 @@ class RunPage(QWizardPage):
         self.status.setText(f"<b>The conversion could not run.</b> {error_text(exc)} "
                             "No original was changed without a backup; the journal lets you "
                             "resume once the problem is fixed.")
+        self.resume_button.setText("Try again")  # resumes the journal if the run made one
         self.resume_button.show()
         self._log(f"Error: {error_text(exc)}")
         self.completeChanged.emit()

@@ -196,3 +196,23 @@ def test_run_with_hdf5_target_opens_in_loupe(driver, results_folder: Path, main_
     view.open_converted()
     assert view.current_item().target is not None
     assert str(view.current_item().target) in loupe_settings.recent_items()
+
+
+def test_a_run_that_cannot_start_says_why(driver, results_folder: Path, tmp_path: Path) -> None:
+    import shutil
+
+    wizard = driver.open(results_folder)
+    driver.to_preview(wizard, fmt="json", workers=1)
+    moved = tmp_path / "moved"
+    shutil.move(results_folder, moved)  # the folder vanishes between preview and run
+    driver.start_run(wizard)
+    driver.wait_run(wizard)
+    assert wizard.run.state == "failed"
+    assert "could not run" in wizard.run.status.text()
+    assert str(results_folder) in wizard.run.status.text()  # the engine's message names it
+    assert wizard.run.resume_button.text() == "Try again"
+    assert not wizard.run.isComplete()
+    shutil.move(moved, results_folder)
+    wizard.run.resume_button.click()
+    driver.wait_run(wizard)
+    assert wizard.run.state == "done"
