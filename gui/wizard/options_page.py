@@ -27,7 +27,8 @@ from gui.wizard.common import hint, remember, remembered
 
 FORMATS = [
     ("auto", "Automatic",
-     "Loupe picks per file: HDF5 for long histories, compressed for large files, else JSON."),
+     "Loupe picks per file: HDF5 when its arrays pass 100 MB, compressed when it has arrays, "
+     "else plain JSON."),
     ("json", "DL-friendly JSON",
      "Plain JSON any tool can read; arrays keep their exact dtype and shape."),
     ("compressed", "Compressed DL-friendly JSON",
@@ -62,7 +63,7 @@ class OptionsPage(QWizardPage):
             self.format_combo.addItem(label, key)
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         fmt.addRow("Write as:", _compact(self.format_combo))
-        fmt.addRow("", self.format_hint)
+        fmt.addRow(self.format_hint)
         arrays = self._group(layout, "Arrays")
         arrays.addRow(self.arrays)
         self.min_len.setRange(1, 1_000_000)

@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     from gui.wizard.wizard import ConvertWizard
 
     with tempfile.TemporaryDirectory() as tmp:
+        from PySide6.QtCore import QSettings
+
+        # Demo choices must not become the user's remembered ones.
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tmp)
         folder = make_demo_folder(Path(tmp) / "results")
         wizard = ConvertWizard(None, str(folder))
         wizard.resize(*SIZE)
