@@ -6,8 +6,9 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 
 from __future__ import annotations
 
-from ._embedding import embed_texts
+from ._demo import DemoSummary, write_demo_lab
 from ._dljson import TorchUnavailableWarning
+from ._embedding import embed_texts
 from ._errors import (
     CorruptFileError,
     EncodeError,
@@ -24,6 +25,7 @@ from ._errors import (
 from ._facade import DLFriendlyStorage, detect_format
 from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
+from ._lab import IndexSummary, Lab
 from ._metrics_h5 import load_metrics, save_metrics
 from ._migration import (
     MigrationOptions,
@@ -86,6 +88,10 @@ __all__ = [
     "EncodeError",
     "IndexUnavailableError",
     "ChromaConfig",
+    "write_demo_lab",
+    "Lab",
+    "IndexSummary",
+    "DemoSummary",
     "ExperimentIndex",
     "FieldInfo",
     "Hit",

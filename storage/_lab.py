@@ -1,0 +1,238 @@
+"""A lab folder: NAL results, their histories, and the search index over them.
+
+::
+
+    DIR/results/{hypothesis_id}_results.json   NAL results (see storage._nal for the schema)
+    DIR/results/lab_report_{lab_id}.json       lab session reports
+    DIR/timeseries/{experiment_id}.h5          long histories (HDF5, appendable, SWMR)
+    DIR/timeseries/{experiment_id}.json.zst    short histories (compressed DL-JSON)
+    DIR/.loupe/index/                          embedded Chroma index (unless a server is used)
+    DIR/.loupe/manifest*.json                  what was indexed from which file, and when
+
+Re-indexing looks only at files whose size or modification time changed (a changed lab report
+re-indexes every results file, since it adds its summary to their runs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._atomic import atomic_write_bytes
+from ._index import ChromaConfig, ExperimentIndex, Hit
+from ._index_fields import FieldInfo
+from ._lab_scan import LabFiles, resolve_series
+from ._nal import RunRecord, load_json, parse_results
+from ._series_h5 import SeriesReader
+from ._timeseries import H5_SUFFIX, read_history_file
+
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class IndexSummary:
+    """What one :meth:`Lab.reindex` did. ``failed`` holds (file, reason) pairs."""
+
+    indexed: int = 0
+    unchanged: int = 0
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+    removed: int = 0
+    cancelled: bool = False
+
+
+class Lab:
+    """Open a lab folder; search it, read its runs' histories, keep its index up to date."""
+
+    def __init__(self, path: str | Path, chroma: ChromaConfig | None = None) -> None:
+        self.path = Path(path).expanduser().resolve()
+        self.files = LabFiles(self.path)
+        self.chroma = chroma or ChromaConfig(self.path / ".loupe" / "index")
+        self._index: ExperimentIndex | None = None
+        self._lock = threading.Lock()
+
+    # -- the index -----------------------------------------------------------------------------
+    @property
+    def index(self) -> ExperimentIndex:
+        """The experiment index (opened on first use; IndexUnavailableError if it cannot be)."""
+        with self._lock:
+            if self._index is None:
+                self._index = ExperimentIndex(self.chroma)
+            return self._index
+
+    @property
+    def manifest_path(self) -> Path:
+        if self.chroma.is_server:
+            tag = re.sub(r"[^\w.-]", "_", f"{self.chroma.host}_{self.chroma.port}")
+            return self.path / ".loupe" / f"manifest-{tag}-{self.chroma.collection_name}.json"
+        name = "manifest.json" if self.chroma.collection_name == "experiments" else \
+            f"manifest-{self.chroma.collection_name}.json"
+        return self.chroma.persist_directory.parent / name
+
+    def _manifest(self) -> dict[str, Any]:
+        try:
+            doc = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return doc if doc.get("version") == MANIFEST_VERSION else {}
+
+    def _save_manifest(self, doc: dict[str, Any]) -> None:
+        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.manifest_path, json.dumps(doc, indent=1).encode("utf-8"))
+
+    def index_status(self) -> str:
+        """``"missing"``, ``"stale"`` (result files changed since indexing) or ``"ok"``."""
+        manifest = self._manifest()
+        if not manifest or (not self.chroma.is_server
+                            and not Path(self.chroma.persist_directory).exists()):
+            return "missing"
+        if manifest.get("root") != str(self.path):
+            return "stale"
+        if manifest.get("reports") != self.files.reports_signature():
+            return "stale"
+        indexed = {name: entry.get("sig") for name, entry in manifest.get("files", {}).items()}
+        return "ok" if indexed == self.files.results_signatures() else "stale"
+
+    def reindex(self, progress: Callable[[int, int, str], None] | None = None,
+                cancel: threading.Event | None = None) -> IndexSummary:
+        """Index new and changed result files, drop removed ones; report bad files, go on."""
+        summary = IndexSummary()
+        manifest = self._manifest()
+        reports, report_failures = self.files.lab_reports()
+        summary.failed.extend(report_failures)
+        reports_sig = self.files.reports_signature()
+        redo_all = manifest.get("root") != str(self.path) or manifest.get("reports") != reports_sig
+        old_files: dict[str, Any] = manifest.get("files", {}) if not redo_all else {}
+        current = self.files.results_signatures()
+        index = self.index
+        for name in sorted(set(manifest.get("files", {})) - set(current)):
+            gone = list(manifest["files"][name].get("runs", {}))
+            index.delete(gone)
+            summary.removed += len(gone)
+        todo = [n for n, sig in current.items() if old_files.get(n, {}).get("sig") != sig]
+        new_files = {n: old_files[n] for n in current if n not in todo}
+        summary.unchanged = len(new_files)
+        for done, name in enumerate(todo, start=1):
+            if cancel is not None and cancel.is_set():
+                summary.cancelled = True
+                break
+            path = self.files.results_dir / name
+            try:
+                runs = self._index_file(path, reports, index)
+            except Exception as exc:  # one bad file is reported, never fatal
+                summary.failed.append((path, str(exc)))
+                new_files[name] = {"sig": current[name], "runs": {}, "error": str(exc)}
+            else:
+                stale = set(manifest.get("files", {}).get(name, {}).get("runs", {})) - set(runs)
+                index.delete(sorted(stale))
+                summary.indexed += len(runs)
+                new_files[name] = {"sig": current[name], "runs": runs}
+            if progress is not None:
+                progress(done, len(todo), name)
+        if summary.cancelled:  # keep what was indexed; unprocessed files stay stale
+            new_files.update({n: e for n, e in old_files.items() if n in current
+                              and n not in new_files})
+        self._save_manifest({"version": MANIFEST_VERSION, "root": str(self.path),
+                             "reports": reports_sig if not summary.cancelled else None,
+                             "collection": self.chroma.collection_name, "files": new_files})
+        return summary
+
+    def _index_file(self, path: Path, reports: dict[str, list], index: ExperimentIndex
+                    ) -> dict[str, str]:
+        records = self._records(path)
+        for rec in records:
+            for report in reports.get(rec.hypothesis_id, []):
+                rec.metadata.update(report.metadata)
+                rec.document += " " + report.text
+        if records:
+            index.upsert([r.experiment_id for r in records], [r.document for r in records],
+                         [r.metadata for r in records])
+        return {r.experiment_id: r.metadata["timeseries_path"] for r in records}
+
+    def _records(self, path: Path) -> list[RunRecord]:
+        hid = path.name[: -len("_results.json")] if path.name.endswith("_results.json") \
+            else path.stem
+        _, records = parse_results(load_json(path), hid)
+        for rec in records:
+            series = resolve_series(self.path, path.parent, self.files.timeseries_dir, rec)
+            rec.metadata["result_path"] = str(path)
+            rec.metadata["timeseries_path"] = str(series) if series else ""
+        return records
+
+    def failures(self) -> list[tuple[Path, str]]:
+        """Result files that could not be indexed last time, with the reason."""
+        return [(self.files.results_dir / name, entry["error"])
+                for name, entry in self._manifest().get("files", {}).items() if "error" in entry]
+
+    # -- searching -----------------------------------------------------------------------------
+    def search(self, text: str | None = None, where: str | dict | None = None, limit: int = 50,
+               sort_by: str | None = None, descending: bool = True) -> list[Hit]:
+        """Semantic search, filters and sorted listings over the lab's runs."""
+        return self.index.query(text=text, where=where, limit=limit, sort_by=sort_by,
+                                descending=descending)
+
+    def fields(self) -> dict[str, FieldInfo]:
+        return self.index.fields()
+
+    # -- runs and histories ----------------------------------------------------------------------
+    def _catalog(self) -> dict[str, tuple[str, str]]:
+        """experiment id -> (results file name, time-series path) from the manifest or a scan."""
+        manifest = self._manifest()
+        if manifest.get("root") == str(self.path) and manifest.get("files"):
+            return {exp: (name, ts) for name, entry in manifest["files"].items()
+                    for exp, ts in entry.get("runs", {}).items()}
+        catalog = {}
+        for path in self.files.result_files():
+            try:
+                records = self._records(path)
+            except Exception:
+                continue
+            catalog.update({r.experiment_id: (path.name, r.metadata["timeseries_path"])
+                            for r in records})
+        return catalog
+
+    def experiment_ids(self) -> list[str]:
+        return sorted(self._catalog())
+
+    def result_path(self, exp_id: str) -> Path | None:
+        entry = self._catalog().get(exp_id)
+        return self.files.results_dir / entry[0] if entry else None
+
+    def series_path(self, exp_id: str) -> Path | None:
+        """The HDF5 time-series file of a run, when its history is in HDF5."""
+        entry = self._catalog().get(exp_id)
+        candidates = [Path(entry[1])] if entry and entry[1] else []
+        candidates.append(self.files.default_series(exp_id, H5_SUFFIX))
+        return next((p for p in candidates if p.name.endswith(H5_SUFFIX) and p.exists()), None)
+
+    def history(self, exp_id: str, metrics: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+        """A run's history from HDF5, compressed JSON or inline in its results file ({} if none)."""
+        entry = self._catalog().get(exp_id)
+        stored = Path(entry[1]) if entry and entry[1] else None
+        for path in (stored, self.series_path(exp_id), self.files.any_series(exp_id)):
+            if path is not None and path.exists():
+                return read_history_file(path, metrics)
+        result = self.result_path(exp_id)
+        if result is None:
+            return {}
+        for rec in self._records_safe(result):
+            if rec.experiment_id == exp_id and rec.history:
+                return {k: v for k, v in rec.history.items() if metrics is None or k in metrics}
+        return {}
+
+    def _records_safe(self, path: Path) -> list[RunRecord]:
+        try:
+            return self._records(path)
+        except Exception:
+            return []
+
+    def open_reader(self, exp_id: str) -> SeriesReader | None:
+        """A live (SWMR) reader of the run's HDF5 history, or None if it has none."""
+        path = self.series_path(exp_id)
+        return SeriesReader(path) if path is not None else None
