@@ -50,6 +50,10 @@ class StoragePermissionError(StorageError, PermissionError):
     """The file or its folder cannot be read or written."""
 
 
+class StorageWriteError(StorageError, OSError):
+    """The disk refused a write (full, quota, file too large, I/O error); the old file is kept."""
+
+
 class MissingDependencyError(StorageError, ImportError):
     """An optional package is needed (torch, chromadb, h5pyd, s3fs...); the message names it."""
 

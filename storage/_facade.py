@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,11 @@ from ._errors import (
     StorageError,
     StorageFileNotFoundError,
     StoragePermissionError,
+    StorageWriteError,
     UnsupportedFormatError,
 )
 from ._formats import FORMATS, LoadOptions, SaveOptions, read_head, sniff
+from ._formats._scan import array_bytes
 
 FORMAT_NAMES = ("json", "compressed", "hdf5", "pickle", "auto")
 _MESH_ARRAYS = ("vertices", "faces", "normals", "colors", "uvs", "edges")
@@ -121,26 +122,6 @@ class DLFriendlyStorage:
         return dict(data)
 
 
-def array_bytes(data: Any) -> tuple[int, bool]:
-    """Total bytes of the arrays and tensors in ``data``, and whether there is any."""
-    total, found, seen = 0, False, set()
-    stack = [data]
-    torch = sys.modules.get("torch")
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, np.ndarray):
-            found = True
-            total += obj.nbytes
-            if obj.dtype.hasobject:
-                stack.extend(obj.ravel().tolist())
-        elif torch is not None and isinstance(obj, torch.Tensor):
-            found, total = True, total + obj.element_size() * obj.nelement()
-        elif isinstance(obj, (Mapping, list, tuple, set, frozenset)) and id(obj) not in seen:
-            seen.add(id(obj))
-            stack.extend(obj.values() if isinstance(obj, Mapping) else obj)
-    return total, found
-
-
 def _as_array(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         with contextlib.suppress(ValueError):
@@ -182,3 +163,8 @@ def _os_errors(path: Path, action: str) -> Iterator[None]:
     except PermissionError:
         raise StoragePermissionError(f"cannot {action} {path}: permission denied; check the "
                                      "file's and folder's permissions") from None
+    except OSError as exc:
+        if action != "write":
+            raise
+        raise StorageWriteError(f"cannot write {path}: {exc.strerror or exc}; free some space or "
+                                "pick another folder (any old file there is unchanged)") from None

@@ -7,7 +7,9 @@ attributes under ``"@name"`` keys. h5py is imported only when an HDF5 file is sa
 
 from __future__ import annotations
 
+import errno
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from .._dljson import loads
 from .._errors import CorruptFileError
 from ._hdf5_write import INDEX, Writer
 from ._options import LoadOptions, SaveOptions
+from ._scan import array_bytes
 
 NAME = "hdf5"
 SUFFIXES = (".h5", ".hdf5", ".hdf", ".he5")
@@ -37,8 +40,27 @@ def sniff(head: bytes) -> bool:
 def save(data: Any, path: Path, options: SaveOptions) -> None:
     import h5py
 
-    with atomic_path(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
-        Writer(options).root(f, data)
+    # HDF5 2.0 crashes the process when a write fails inside File.close (disk full): refuse up
+    # front when the arrays cannot fit, so that case becomes an error instead.
+    _check_room(path.parent, array_bytes(data)[0] * 11 // 10 + 2**20)
+    try:
+        with atomic_path(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
+            Writer(options).root(f, data)
+    except RuntimeError as exc:  # h5py reports failed flushes on close this way
+        raise OSError(errno.EIO, f"HDF5 could not finish the file ({exc})") from None
+
+
+def _check_room(folder: Path, need: int) -> None:
+    free = shutil.disk_usage(folder).free
+    if need > free:
+        raise OSError(errno.ENOSPC, f"needs about {need >> 20} MiB, {free >> 20} MiB free")
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit != resource.RLIM_INFINITY and need > limit:
+        raise OSError(errno.EFBIG, f"needs about {need >> 20} MiB, over the file size limit")
 
 
 def load(path: Path, options: LoadOptions) -> Any:

@@ -20,24 +20,12 @@ from .._dljson._dtypes import is_ml_dtype
 from .._dljson._payload import worth_compressing
 from .._errors import EncodeError
 from ._options import SaveOptions
+from ._scan import contains_arrays
 
 INDEX = "__dl__"
 _NATIVE_KINDS = frozenset("biufcS")
 _INT64 = (-(2**63), 2**63 - 1)
 _CHUNK_MIN = 4096  # smaller arrays stay contiguous: chunk overhead would dominate
-
-
-def contains_arrays(value: Any) -> bool:
-    torch = sys.modules.get("torch")
-    stack, seen = [value], set()
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, np.ndarray) or (torch is not None and isinstance(obj, torch.Tensor)):
-            return True
-        if isinstance(obj, (Mapping, list, tuple)) and id(obj) not in seen:
-            seen.add(id(obj))
-            stack.extend(obj.values() if isinstance(obj, Mapping) else obj)
-    return False
 
 
 def hdf5_name(key: str) -> str:

@@ -1,0 +1,42 @@
+"""Walks over a document that look for arrays without encoding anything."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+
+def _children(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.values()
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return obj
+    if isinstance(obj, np.ndarray) and obj.dtype.hasobject:
+        return obj.ravel().tolist()
+    return ()
+
+
+def array_bytes(data: Any) -> tuple[int, bool]:
+    """Total bytes of the numpy arrays and torch tensors in ``data``, and whether there is any."""
+    total, found, seen = 0, False, set()
+    stack = [data]
+    torch = sys.modules.get("torch")
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, np.ndarray):
+            found = True
+            total += obj.nbytes
+        elif torch is not None and isinstance(obj, torch.Tensor):
+            found, total = True, total + obj.element_size() * obj.nelement()
+        if id(obj) not in seen:
+            seen.add(id(obj))
+            stack.extend(_children(obj))
+    return total, found
+
+
+def contains_arrays(data: Any) -> bool:
+    """Whether ``data`` holds a numpy array or torch tensor anywhere."""
+    return array_bytes(data)[1]
