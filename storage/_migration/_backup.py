@@ -1,9 +1,15 @@
 """Backups of originals and byte-exact copies back.
 
-A backup is made under a temporary name, fsynced, then hard-linked to its final name: ``link``
-fails if the name exists, so an existing backup is never overwritten, even by a concurrent run,
-and a crash never leaves a half-written file under a backup's name. An existing backup with the
-same bytes is reused instead of piling up ``.backup.2``, ``.backup.3`` on every re-run.
+The cheapest safe backup is a second name for the original itself: a hard link. The conversion
+replaces the original by renaming a new file over its name, so the original's bytes are never
+written again and live on under the backup's name; no copy, no data to flush, only the folder
+entry. Where a link is impossible (a backup folder on another file system, FAT) the bytes are
+copied to a temporary name, fsynced, and linked to the final name.
+
+Either way the final name is made with ``link``, which fails if the name exists: an existing
+backup is never overwritten, even by a concurrent run, and a crash never leaves a half-written
+file under a backup's name. An existing backup with the same bytes is reused instead of piling
+up ``.backup.2``, ``.backup.3`` on every re-run.
 """
 
 from __future__ import annotations
@@ -61,7 +67,10 @@ def make_backup(path: Path, raw: bytes, digest: str, folder: Path) -> tuple[Path
             if _same_content(candidate, raw, digest):
                 return candidate, False
             continue
-        if _link_new(path, raw, candidate):
+        made = _link_original(path, raw, candidate)
+        if made is None:
+            made = _link_new(path, raw, candidate)
+        if made:
             return candidate, True
     raise AssertionError("unreachable")  # backup_names never ends
 
@@ -70,6 +79,32 @@ def _same_content(candidate: Path, raw: bytes, digest: str) -> bool:
     try:
         return (candidate.is_file() and not candidate.is_symlink()
                 and candidate.stat().st_size == len(raw) and sha256_file(candidate) == digest)
+    except OSError:
+        return False
+
+
+def _link_original(source: Path, raw: bytes, candidate: Path) -> bool | None:
+    """Link the original under the backup's name; None when linking is not possible here."""
+    try:
+        before = source.stat()
+        os.link(source, candidate)
+    except FileExistsError:
+        return False
+    except OSError:
+        return None
+    after = candidate.stat()
+    if (after.st_ino, after.st_size, after.st_mtime_ns) != (before.st_ino, len(raw),
+                                                           before.st_mtime_ns):
+        os.unlink(candidate)  # the file changed since it was read: copy what was read instead
+        return None
+    _fsync_dir(candidate.parent)
+    return True
+
+
+def shares_inode(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` are the same file (a linked backup and its original)."""
+    try:
+        return os.path.samefile(a, b)
     except OSError:
         return False
 

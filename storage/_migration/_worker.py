@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from . import _journal
-from ._backup import backup_folder, make_backup, sha256_bytes, sha256_file, write_back
+from ._backup import (
+    backup_folder,
+    make_backup,
+    sha256_bytes,
+    sha256_file,
+    shares_inode,
+    write_back,
+)
 from ._inspect import Inspection, inspect_bytes
 from ._values import Stats, differences
 
@@ -181,6 +188,10 @@ def _write_and_verify(task: dict, path: Path, raw: bytes, backup: Path, insp: In
     for fmt in fmts:
         target = hdf5_target(path) if fmt == "hdf5" else path
         problem = _try_format(store, insp, fmt, target)
+        if problem is None and target == path and shares_inode(path, backup):
+            # A writer that wrote in place would also have changed the linked backup.
+            write_back(raw, backup)
+            problem = "the target was written in place, not replaced; original kept"
         if problem is None:
             if target != path:
                 with contextlib.suppress(FileNotFoundError):
