@@ -122,10 +122,16 @@ class DataViewer(QWidget):
             self.attributes.set_message(node.error)
             self.properties.set_rows([("Path", node.path), ("Problem", node.error)])
             return
-        self._attr_task.submit(source.attributes, node.path, on_done=self.attributes.set_attributes,
+        self._attr_task.submit(source.attributes, node.path, on_done=self._attributes_read,
                                on_error=lambda e: self.attributes.set_message(f"{e}"))
         self._prop_task.submit(source.properties, node.path, on_done=self.properties.set_rows,
                                on_error=lambda e: self.properties.set_rows([("Problem", f"{e}")]))
+
+    def _attributes_read(self, attrs) -> None:
+        self.attributes.set_attributes(attrs)
+        # Nothing to read there: a dataset's properties say more (chunks, filters, sizes).
+        self.info_tabs.setCurrentIndex(0 if attrs or not self.node or not self.node.is_dataset
+                                       else 1)
 
     def clear(self) -> None:
         for view in self.views:
