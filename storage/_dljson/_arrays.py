@@ -91,7 +91,7 @@ def encode_tensor(tensor: Any, enc: Any) -> dict[str, Any]:
     marker: dict[str, Any] = {"__type__": "torch_tensor", **fields}
     if device != "cpu":
         marker["device"] = device
-    if t.requires_grad:
+    if tensor.requires_grad:
         marker["requires_grad"] = True
     return marker
 

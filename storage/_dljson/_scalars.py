@@ -7,6 +7,7 @@ dict, whose fields are already decoded (the JSON parser calls the decoders botto
 
 from __future__ import annotations
 
+import cmath
 import datetime as dt
 import math
 from pathlib import Path, PurePath, PureWindowsPath
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import CorruptFileError
-from ._dtypes import dtype_name, parse_dtype
+from ._dtypes import dtype_name, is_ml_dtype, parse_dtype
 from ._payload import pack, unpack
 
 
@@ -128,9 +129,10 @@ def encode_numpy_scalar(x: np.generic, enc: Any) -> dict[str, Any]:
     kind = x.dtype.kind
     if kind in "biu":
         return {"__type__": "numpy_scalar", "dtype": name, "value": x.item()}
-    if kind == "f" or name in ("bfloat16",) or name.startswith("float8"):
-        return {"__type__": "numpy_scalar", "dtype": name, "value": encode_float(float(x))}
-    if kind == "c":
+    # Non-finite values keep their exact bits (NaN payload and sign) as raw bytes, like arrays.
+    if (kind == "f" or is_ml_dtype(x.dtype)) and math.isfinite(float(x)):
+        return {"__type__": "numpy_scalar", "dtype": name, "value": float(x)}
+    if kind == "c" and cmath.isfinite(complex(x)):
         return {"__type__": "numpy_scalar", "dtype": name, "value": encode_complex(complex(x))}
     raw = memoryview(np.atleast_1d(x).view(np.uint8))
     return {"__type__": "numpy_scalar", "dtype": name, "encoding": "base64",

@@ -39,7 +39,7 @@ def test_json_bad_loads_or_raises_typed(corpus: Path) -> None:
         if name.startswith("y_"):
             assert outcome == "loaded", name
         if name.startswith("i_") and "BOM" not in name and "500" not in name:
-            assert outcome == "loaded", name  # numbers, surrogates, UTF-16: Python's json reads them
+            assert outcome == "loaded", name  # numbers, surrogates, UTF-16: json reads them
     assert outcomes["i_structure_500_nested_arrays.json"] == "loaded"
     assert outcomes["i_structure_UTF-8_BOM_empty_object.json"] == "loaded"
     assert outcomes["n_object_trailing_comma.json"] == "CorruptFileError"
