@@ -15,6 +15,12 @@ from ._errors import (
     IndexUnavailableError,
     MigrationError,
     MissingDependencyError,
+    ReadBudgetExceededError,
+    RemoteError,
+    RemoteForbiddenError,
+    RemoteNotFoundError,
+    RemoteTimeoutError,
+    RemoteUnreachableError,
     StorageError,
     StorageFileNotFoundError,
     StoragePermissionError,
@@ -45,6 +51,7 @@ from ._migration import (
     run_migration,
 )
 from ._nodes import AttrInfo, NodeInfo, SliceResult, Source, open_source, register_opener
+from ._remote import RemoteOptions, RemoteSource, is_remote_url, open_remote
 from ._series_h5 import SeriesReader, SeriesWriter
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
 from ._where import WhereSyntaxError, parse_where
@@ -85,6 +92,16 @@ __all__ = [
     "Source",
     "open_source",
     "register_opener",
+    "ReadBudgetExceededError",
+    "RemoteError",
+    "RemoteForbiddenError",
+    "RemoteNotFoundError",
+    "RemoteOptions",
+    "RemoteSource",
+    "RemoteTimeoutError",
+    "RemoteUnreachableError",
+    "is_remote_url",
+    "open_remote",
     "CorruptFileError",
     "EncodeError",
     "IndexUnavailableError",

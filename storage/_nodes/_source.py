@@ -111,6 +111,11 @@ def open_source(location: str | os.PathLike[str]) -> Source:
     scheme = text.partition("://")[0].lower() if "://" in text else ""
     if scheme and scheme != "file":
         opener = _OPENERS.get(scheme)
+        if opener is None:  # HSDS and fsspec schemes; h5pyd/fsspec load only when opening
+            from .._remote import register_remote_openers
+
+            register_remote_openers()
+            opener = _OPENERS.get(scheme)
         if opener is None:
             raise MissingDependencyError(
                 f"cannot open {scheme}:// locations: install the remote extra "

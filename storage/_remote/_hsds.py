@@ -54,7 +54,11 @@ def open_hsds(url: RemoteURL, options: RemoteOptions | None = None):
         raise RemoteUnreachableError(
             f"{url.display}: no HSDS endpoint: write it in the URL (hsds://HOST:PORT/home/user/"
             "run.h5) or set HS_ENDPOINT (or hs_endpoint in ~/.hscfg)", url=url.display)
-    kwargs = {"endpoint": endpoint, "retries": options.retries, "timeout": options.timeout}
+    # use_cache=False: with it, h5pyd 0.24 asks for the domain's objects in one answer, and
+    # HSDS 1.0 sends them without the "id" key 0.24 expects ("Unexpected Error" on open, once
+    # HSDS has summarised the domain, so only some opens fail).
+    kwargs = {"endpoint": endpoint, "retries": options.retries, "timeout": options.timeout,
+              "use_cache": False}
     kwargs.update(_credentials(url))
     try:
         return h5pyd.File(url.path, "r", **kwargs)

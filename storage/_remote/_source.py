@@ -16,7 +16,7 @@ import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
 
-from .._errors import RemoteError, StorageError
+from .._errors import ReadBudgetExceededError, RemoteError, StorageError
 from .._nodes._h5source import H5Source
 from .._nodes._listing import list_children
 from .._nodes._node import DATASET, GROUP, UNKNOWN, NodeInfo, join_path
@@ -147,7 +147,11 @@ class RemoteSource(H5Source):
         cost = self.read_cost(path, selection)
         if budget:  # a strided preview moves at most about the memory budget
             cost = min(cost, max(int(budget), 1))
-        check_read_budget(cost, self.read_budget, what=f"reading {path}")
+        try:
+            check_read_budget(cost, self.read_budget, what=f"reading {path}")
+        except ReadBudgetExceededError as exc:
+            exc.source = self  # so a caller can raise this source's budget and try again
+            raise
         return super().read(path, selection, **kwargs)
 
     def snippet(self, path: str) -> str:

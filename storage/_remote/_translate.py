@@ -61,24 +61,35 @@ def _status(exc: BaseException) -> int | None:
 
 
 def classify(exc: BaseException) -> str:
-    """One of ``timeout``, ``unreachable``, ``forbidden``, ``not-found``, ``corrupt``, or ``""``."""
-    for link in _chain(exc):
-        name = type(link).__name__
-        text = str(link)
-        status = _status(link)
-        if name in _TIMEOUT_NAMES or isinstance(link, TimeoutError) or "timed out" in text:
-            return "timeout"
-        if status in (401, 403) or isinstance(link, PermissionError) or "Unauthoriz" in text \
-                or name in ("NoCredentialsError", "PartialCredentialsError"):
-            return "forbidden"
-        if status in (404, 410) or isinstance(link, FileNotFoundError) or \
-                getattr(link, "errno", None) == _errno.ENOENT or text in ("Not found", "Not Found"):
-            return "not-found"
-        if name in _UNREACHABLE_NAMES or isinstance(link, ConnectionError) or \
-                "Connection Error" in text or "Cannot connect" in text:
-            return "unreachable"
-        if "file signature not found" in text or "bad object header" in text:
-            return "corrupt"
+    """One of ``timeout``, ``unreachable``, ``forbidden``, ``not-found``, ``corrupt``, or ``""``.
+
+    The whole chain is looked at and the most specific answer wins: h5pyd reports a read
+    timeout as ``IOError("Connection Error")`` whose context says "Read timed out".
+    """
+    found = {_classify_one(link) for link in _chain(exc)}
+    for kind in ("timeout", "forbidden", "not-found", "unreachable", "corrupt"):
+        if kind in found:
+            return kind
+    return ""
+
+
+def _classify_one(link: BaseException) -> str:
+    name = type(link).__name__
+    text = str(link)
+    status = _status(link)
+    if name in _TIMEOUT_NAMES or isinstance(link, TimeoutError) or "timed out" in text:
+        return "timeout"
+    if status in (401, 403) or isinstance(link, PermissionError) or "Unauthoriz" in text \
+            or name in ("NoCredentialsError", "PartialCredentialsError"):
+        return "forbidden"
+    if status in (404, 410) or isinstance(link, FileNotFoundError) or \
+            getattr(link, "errno", None) == _errno.ENOENT or text in ("Not found", "Not Found"):
+        return "not-found"
+    if name in _UNREACHABLE_NAMES or isinstance(link, ConnectionError) or \
+            "Connection Error" in text or "Cannot connect" in text:
+        return "unreachable"
+    if "file signature not found" in text or "bad object header" in text:
+        return "corrupt"
     return ""
 
 

@@ -115,7 +115,23 @@ class HsdsServer(_Server):
         for folder in ("/home/", f"/home/{HSDS_USER}/"):
             with contextlib.suppress(OSError):  # 409: exists already
                 h5pyd.Folder(folder, mode="w", **self.credentials())
+        self._warm_up()
         return self
+
+    def _warm_up(self, timeout: float = 60.0) -> None:
+        """Write until a write works: /about says READY a moment before the data nodes do."""
+        import h5pyd
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with h5pyd.File(f"/home/{HSDS_USER}/.warmup.h5", "w", **self.credentials()) as f:
+                    f.create_group("g").create_dataset("d", data=np.arange(3))
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def credentials(self) -> dict:
         return {"endpoint": self.endpoint, "username": HSDS_USER, "password": HSDS_PASSWORD}
@@ -132,8 +148,16 @@ class HsdsServer(_Server):
         import h5pyd
         from h5pyd._apps.utillib import load_file
 
-        with h5py.File(local, "r") as fin, h5pyd.File(domain, "w", **self.credentials()) as fout:
-            load_file(fin, fout, ignore_error=True)
+        for attempt in range(3):  # a 500 from a busy data node: write the domain again
+            try:
+                with h5py.File(local, "r") as fin, \
+                        h5pyd.File(domain, "w", **self.credentials()) as fout:
+                    load_file(fin, fout, ignore_error=True)
+                return self.url(domain)
+            except OSError:
+                if attempt == 2:
+                    raise
+                time.sleep(1.0)
         return self.url(domain)
 
 
