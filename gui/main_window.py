@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget
 
 from gui import settings as loupe_settings
 from gui.about import show_about
+from gui.browser.open_url_dialog import ask_url, prepare_location
 from gui.browser.panel import BrowserPanel
 from gui.experiments.panel import ExperimentsPanel
 from gui.icons import app_icon
@@ -52,9 +53,10 @@ class MainWindow(QMainWindow):
         if not paths:
             return
         self.tabs.setCurrentWidget(self.browser)
+        remembered = [prepare_location(str(p)) for p in paths]  # URLs: preferences, no secrets
         self.browser.open_paths([str(p) for p in paths])
-        for p in paths:
-            loupe_settings.add_recent(str(p))
+        for p in remembered:
+            loupe_settings.add_recent(p)
         self._fill_recent_menu()
 
     def open_lab(self, path: str) -> None:
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self._add(file_menu, "&Open...", self._ask_open, QKeySequence.StandardKey.Open)
+        self._add(file_menu, "Open &URL...", self._ask_open_url, "Ctrl+Shift+O")
         self._add(file_menu, "Open &Lab Folder...", self._ask_open_lab, "Ctrl+L")
         file_menu.addMenu(self._recent_menu)
         self._fill_recent_menu()
@@ -132,6 +135,11 @@ class MainWindow(QMainWindow):
         if paths:
             loupe_settings.settings().setValue("dialogs/open_dir", str(Path(paths[0]).parent))
             self.open_paths(paths)
+
+    def _ask_open_url(self) -> None:
+        url = ask_url(self)
+        if url:
+            self.open_paths([url])
 
     def _ask_open_lab(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open lab folder", str(Path.home()))
