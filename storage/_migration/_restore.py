@@ -81,8 +81,8 @@ def _hash_or_none(path: Path | None) -> str | None:
         return None
 
 
-def _changes_for(fact: _Fact) -> list[RestoreChange]:
-    if _hash_or_none(fact.backup) != fact.sha256:
+def _changes_for(fact: _Fact, backup_checked: bool = False) -> list[RestoreChange]:
+    if not backup_checked and _hash_or_none(fact.backup) != fact.sha256:
         return []  # reported by restore_originals as an error; nothing safe to do
     changes = []
     current = _hash_or_none(fact.path)
@@ -127,7 +127,7 @@ def _restore_one(fact: _Fact, result: RestoreResult) -> None:
         why = "is missing" if not fact.backup.exists() else "changed since it was made"
         result.errors.append((fact.path, f"backup {fact.backup} {why}; original not restored"))
         return
-    changes = _changes_for(fact)
+    changes = _changes_for(fact, backup_checked=True)
     if not changes:
         result.skipped.append(fact.path)
         return

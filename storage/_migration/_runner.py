@@ -123,8 +123,13 @@ def _resumed_options(given: MigrationOptions, recorded: dict) -> MigrationOption
 
 def _start_journal(jpath: Path, options: MigrationOptions, started: str) -> None:
     try:
+        # O_EXCL: of two runs started on one folder at the same instant, one stops here.
+        os.close(os.open(jpath, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         _journal.append(jpath, {"t": "start", "options": options.to_dict(), "started": started},
                         sync=True)
+    except FileExistsError as exc:
+        raise MigrationError(f"another conversion run has just started in {options.root}; "
+                             "wait for it to finish") from exc
     except OSError as exc:
         raise MigrationError(f"cannot write the journal in {options.root} ({exc.strerror}): the "
                              "folder must be writable to convert it") from exc
