@@ -21,6 +21,7 @@ from ._errors import (
 )
 from ._formats import FORMATS, LoadOptions, SaveOptions, read_head, sniff
 from ._formats._scan import array_bytes
+from ._remote._url import is_remote_url
 
 FORMAT_NAMES = ("json", "compressed", "hdf5", "pickle", "auto")
 _MESH_ARRAYS = ("vertices", "faces", "normals", "colors", "uvs", "edges")
@@ -80,6 +81,10 @@ class DLFriendlyStorage:
         CPU, or on ``device`` (``"cuda:0"``...) when given.
         """
         fmt = _check_format(format)
+        if is_remote_url(os.fspath(path)):  # s3://, https://, hsds://...: read, never to disk
+            from ._remote._read import load_url
+
+            return load_url(os.fspath(path), fmt, LoadOptions(trusted=trusted, device=device))
         path = Path(path)
         with _os_errors(path, "read"):
             if fmt == "auto":

@@ -20,6 +20,7 @@ import h5py
 import numpy as np
 
 from ._errors import CorruptFileError, StorageError, StorageFileNotFoundError
+from ._remote._url import is_remote_url
 
 AXIS_NAMES = ("step", "wall_time")
 MARKER = "loupe_timeseries"
@@ -52,7 +53,8 @@ def metric_names(h5: h5py.Group) -> list[str]:
     """Names of the metric datasets (1-D numeric datasets other than step/wall_time)."""
     names = []
     for name, obj in h5.items():
-        if name in AXIS_NAMES or not isinstance(obj, h5py.Dataset) or obj.ndim != 1:
+        # by ndim, not isinstance: h5pyd's datasets (HSDS) are not h5py classes
+        if name in AXIS_NAMES or getattr(obj, "ndim", None) != 1:
             continue
         if obj.dtype.kind in "fiub":
             names.append(name)
@@ -204,6 +206,12 @@ class SeriesReader:
     """Read an experiment's HDF5 file, also while a writer is appending (SWMR)."""
 
     def __init__(self, path: Path) -> None:
+        if is_remote_url(str(path)):  # s3://, hsds://...: read-only through the remote openers
+            from ._remote._read import open_h5_url
+
+            self._file = open_h5_url(str(path))
+            self.path = Path(str(path))  # for messages (its .name); never opened as a path
+            return
         self.path = Path(path)
         if not self.path.exists():
             raise StorageFileNotFoundError(f"no time series at {self.path}")
@@ -263,7 +271,7 @@ class SeriesReader:
         except KeyError:
             raise KeyError(f"{self.path.name} has no series {name!r}; it has "
                            f"{', '.join(self.metrics()) or 'none'}") from None
-        if not isinstance(ds, h5py.Dataset):
+        if not hasattr(ds, "ndim"):  # a group (h5py or h5pyd)
             raise KeyError(f"{name!r} in {self.path.name} is not a dataset")
         return ds
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._errors import StorageFileNotFoundError
+from ._remote._url import is_remote_url
 from ._series_h5 import AXIS_NAMES, SeriesReader, SeriesWriter, dataset_options, write_whole
 from ._series_json import SUFFIX as JSON_SUFFIX
 from ._series_json import read_json_history, write_json_history
@@ -197,10 +198,11 @@ class TimeSeriesStorage:
 
 
 def read_history_file(path: Path, metrics: Sequence[str] | None = None) -> dict[str, np.ndarray]:
-    """Read a history file of either kind (HDF5 layout or ``.json.zst``)."""
+    """Read a history file of either kind (HDF5 layout or ``.json.zst``); HDF5 also by URL."""
+    location = str(path) if is_remote_url(str(path)) else Path(path)
     path = Path(path)
     if path.name.endswith(H5_SUFFIX) or path.suffix in (".hdf5", ".hdf"):
-        with SeriesReader(path) as reader:
+        with SeriesReader(location) as reader:
             names = list(metrics) if metrics is not None else reader.metrics()
             names += [a for a in AXIS_NAMES if reader.has(a) and a not in names]
             return {name: reader.read(name) for name in names}

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from itertools import islice
 
 from storage import NodeInfo, Source, StorageError, open_source
+from storage._remote import redact
 
 MAX_ATTR_TEXT = 120
 MAX_DEPTH = 64
@@ -22,7 +23,8 @@ def build_parser(prog: str, name: str = "inspect") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Print the tree of an HDF5 or "
                                      "DL-friendly JSON file: path, kind, shape, dtype, "
                                      "compression and attributes.")
-    parser.add_argument("file", help="an HDF5 (.h5, .nc, .nxs...) or JSON file")
+    parser.add_argument("file", help="an HDF5 (.h5, .nc, .nxs...) or JSON file, or a URL "
+                        "(hsds://HOST:PORT/home/user/run.h5, s3://bucket/key.h5, https://...)")
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
     parser.add_argument("--no-attrs", action="store_true", help="leave attributes out")
     parser.add_argument("--max-depth", type=int, default=None, metavar="N",
@@ -87,16 +89,17 @@ def _text_line(rec: dict) -> list[str]:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
+    shown = redact(args.file)  # a URL may carry a password or a signed query
     try:
         source = open_source(args.file)
+        with source:  # a remote server may also stop answering in the middle of the walk
+            records = [node_record(source, node, not args.no_attrs)
+                       for node in walk(source, args.max_depth, args.limit)]
     except (StorageError, OSError) as exc:
-        print(f"loupe inspect: {args.file}: {exc}", file=sys.stderr)
+        print(f"loupe inspect: {shown}: {exc}", file=sys.stderr)
         return 2
-    with source:
-        records = [node_record(source, node, not args.no_attrs)
-                   for node in walk(source, args.max_depth, args.limit)]
     if args.json:
-        json.dump({"file": args.file, "format": source.format, "nodes": records}, sys.stdout,
+        json.dump({"file": shown, "format": source.format, "nodes": records}, sys.stdout,
                   indent=2, default=str)
         print()
     else:
