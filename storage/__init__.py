@@ -30,6 +30,7 @@ from ._errors import (
     UntrustedPickleError,
 )
 from ._facade import DLFriendlyStorage, detect_format
+from ._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
 from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
 from ._lab import IndexSummary, Lab
@@ -106,6 +107,9 @@ __all__ = [
     "EncodeError",
     "IndexUnavailableError",
     "ChromaConfig",
+    "NALChromaIntegration",
+    "HybridExperimentStorage",
+    "Experiment",
     "write_demo_lab",
     "Lab",
     "IndexSummary",

@@ -99,6 +99,7 @@ class ExperimentIndex:
         if self.config.is_server:
             return self._connect_server(chromadb, settings)
         folder = self.config.persist_directory
+        _probe_sqlite(folder / "chroma.sqlite3", self.config.timeout_s, self._broken_message)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(folder), settings=settings)
@@ -239,6 +240,35 @@ class ExperimentIndex:
         metas, dists = res["metadatas"][0], res["distances"][0]
         return [Hit(i, float(d), doc or "", dict(m or {}))
                 for i, doc, m, d in zip(ids, docs, metas, dists, strict=True)]
+
+
+def _probe_sqlite(path: Path, timeout_s: float, message: Callable[[BaseException], str]) -> None:
+    """Fail fast on a locked or damaged index database.
+
+    Chroma waits without end on a database that another process holds locked, and reports a
+    damaged one deep inside its engine; a short write transaction here tells both apart quickly.
+    """
+    if not path.is_file():
+        return
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(str(path), timeout=timeout_s)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("ROLLBACK")
+        finally:
+            con.close()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise IndexUnavailableError(
+                f"the index {path.parent} is locked by another program (waited "
+                f"{timeout_s:g} s). Close other Loupe windows or `loupe index` runs that use it, "
+                "then try again. Loupe never deletes it.") from exc
+        raise IndexUnavailableError(message(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise IndexUnavailableError(message(exc)) from exc
 
 
 def _hits_from_get(res: Mapping[str, Any]) -> list[Hit]:

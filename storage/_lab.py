@@ -139,7 +139,7 @@ class Lab:
             new_files.update({n: e for n, e in old_files.items() if n in current
                               and n not in new_files})
         self._save_manifest({"version": MANIFEST_VERSION, "root": str(self.path),
-                             "reports": reports_sig if not summary.cancelled else None,
+                             "reports": reports_sig,
                              "collection": self.chroma.collection_name, "files": new_files})
         return summary
 

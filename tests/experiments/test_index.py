@@ -120,3 +120,19 @@ def test_index_path_that_is_a_file(tmp_path) -> None:
     with pytest.raises(IndexUnavailableError, match="cannot open"):
         ExperimentIndex(ChromaConfig(path))
     assert path.read_text() == "x"
+
+
+def test_locked_index_folder_is_reported_quickly(tmp_path) -> None:
+    import sqlite3
+
+    folder = tmp_path / "ix"
+    ExperimentIndex(ChromaConfig(folder)).upsert(["a"], ["x"], [{"a": 1}])
+    holder = sqlite3.connect(folder / "chroma.sqlite3")
+    holder.execute("BEGIN EXCLUSIVE")  # another program writing to it
+    try:
+        with pytest.raises(IndexUnavailableError, match="locked by another program"):
+            ExperimentIndex(ChromaConfig(folder, timeout_s=0.2))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert (folder / "chroma.sqlite3").exists()
