@@ -2,8 +2,9 @@
 
 Nested dicts become groups, arrays and tensors chunked datasets (gzip + shuffle where that pays:
 any HDF5 tool reads them), plain scalars and strings attributes, lists of plain floats or ints
-1-D datasets, and whatever HDF5 cannot hold natively a DL-JSON attribute. Every group carries a
-``__dl__`` attribute, the index that maps each key (in order, ``/`` and all) to where it went.
+1-D datasets, lists holding big arrays groups named 0, 1, ..., and whatever HDF5 cannot hold
+natively (lists of records, None, dates...) a DL-JSON attribute. Every group carries a ``__dl__``
+attribute, the index that maps each key (in order, ``/`` and all) to where it went.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from .._dljson._dtypes import is_ml_dtype
 from .._dljson._payload import worth_compressing
 from .._errors import EncodeError
 from ._options import SaveOptions
-from ._scan import contains_arrays
+from ._scan import array_sizes, contains_arrays
 
 INDEX = "__dl__"
 _NATIVE_KINDS = frozenset("biufcS")
 _INT64 = (-(2**63), 2**63 - 1)
 _CHUNK_MIN = 4096  # smaller arrays stay contiguous: chunk overhead would dominate
+# A list becomes a group only when it holds a big array: a list of 10,000 small records as
+# 50,000 groups takes a minute to write; as one DL-JSON attribute, as long as the JSON format.
+LIST_GROUP_MIN = 64 * 1024
 
 
 def hdf5_name(key: str) -> str:
@@ -43,7 +47,7 @@ class Writer:
         self.options = options
 
     def root(self, f: Any, data: Any) -> None:
-        if isinstance(data, Mapping) or (type(data) in (list, tuple) and contains_arrays(data)):
+        if _as_group(data) or isinstance(data, Mapping):
             self.container(f, data)
         else:
             how = self.item(f, "data", data)
@@ -79,8 +83,7 @@ class Writer:
 
     def item(self, group: Any, name: str, value: Any) -> str:
         """Write ``value`` as ``name``; how: g(roup), d(ataset), l(ist), a(ttr), j(son)."""
-        if isinstance(value, Mapping) or (type(value) in (list, tuple)
-                                          and contains_arrays(value)):
+        if _as_group(value):
             self.container(group.create_group(name, track_order=True), value)
             return "g"
         array = self._as_array(value)
@@ -143,6 +146,14 @@ def _tensor_array(tensor: Any) -> tuple[np.ndarray, dict[str, Any]]:
         view = torch.int16 if size == 2 else torch.uint8
         return t.contiguous().view(view).numpy().view(f"u{size}"), attrs
     return t.numpy(), attrs
+
+
+def _as_group(value: Any) -> bool:
+    """Dicts with string keys always; other dicts when they hold arrays; lists and tuples when
+    they hold an array of at least :data:`LIST_GROUP_MIN` bytes."""
+    if isinstance(value, Mapping):
+        return all(type(k) is str for k in value) or contains_arrays(value)
+    return type(value) in (list, tuple) and max(array_sizes(value), default=0) >= LIST_GROUP_MIN
 
 
 def _plain_number_list(value: Any) -> bool:

@@ -19,22 +19,28 @@ def _children(obj: Any) -> Any:
     return ()
 
 
-def array_bytes(data: Any) -> tuple[int, bool]:
-    """Total bytes of the numpy arrays and torch tensors in ``data``, and whether there is any."""
-    total, found, seen = 0, False, set()
+def array_sizes(data: Any) -> list[int]:
+    """The byte size of every numpy array and torch tensor in ``data``."""
+    sizes: list[int] = []
+    seen: set[int] = set()
     stack = [data]
     torch = sys.modules.get("torch")
     while stack:
         obj = stack.pop()
         if isinstance(obj, np.ndarray):
-            found = True
-            total += obj.nbytes
+            sizes.append(obj.nbytes)
         elif torch is not None and isinstance(obj, torch.Tensor):
-            found, total = True, total + obj.element_size() * obj.nelement()
+            sizes.append(obj.element_size() * obj.nelement())
         if id(obj) not in seen:
             seen.add(id(obj))
             stack.extend(_children(obj))
-    return total, found
+    return sizes
+
+
+def array_bytes(data: Any) -> tuple[int, bool]:
+    """Total bytes of the numpy arrays and torch tensors in ``data``, and whether there is any."""
+    sizes = array_sizes(data)
+    return sum(sizes), bool(sizes)
 
 
 def contains_arrays(data: Any) -> bool:

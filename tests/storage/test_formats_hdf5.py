@@ -47,11 +47,14 @@ def test_keys_with_slashes_and_reserved_names(tmp_path: Path) -> None:
     assert_same(doc, DLFriendlyStorage().load_from_file(path))
 
 
-def test_lists_with_arrays_become_groups(tmp_path: Path) -> None:
-    doc = {"layers": [np.ones(2), {"w": np.zeros(1)}, "relu"], "pairs": {1: np.arange(2)}}
+def test_lists_with_big_arrays_become_groups(tmp_path: Path) -> None:
+    doc = {"layers": [np.ones(10_000), {"w": np.zeros(1)}, "relu"], "pairs": {1: np.arange(2)},
+           "records": [{"id": i, "confusion": np.eye(3)} for i in range(50)]}
     path = _save(tmp_path, doc)
     with h5py.File(path) as f:
-        assert isinstance(f["layers"], h5py.Group) and "0" in f["layers"]
+        assert isinstance(f["layers"], h5py.Group) and f["layers/0"].shape == (10_000,)
+        assert isinstance(f["pairs"], h5py.Group)
+        assert json.loads(f.attrs["records"])[0]["id"] == 0  # small records: one attribute
     assert_same(doc, DLFriendlyStorage().load_from_file(path))
 
 
