@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from conftest import loupe_command, subprocess_env
 from migration.migration_helpers import make_results, snapshot
 
 from gui.cli import main
+from gui.cli.convert_cmd import ProgressBar
 
 
 def _loupe(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -59,3 +61,31 @@ def test_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
     bad_report.write_text("{}")
     restore = _loupe(tmp_path, "restore", str(bad_report))
     assert restore.returncode == 2 and "not a Loupe migration report" in restore.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_files_bytes_and_eta() -> None:
+    from storage import ProgressEvent
+
+    stream = _Terminal()
+    bar = ProgressBar(stream)
+    bar(ProgressEvent(5, 20, 2_500_000, 10_000_000, None, "", 3.0, 9.0))
+    bar.close()
+    text = stream.getvalue()
+    assert "5/20 files" in text and "2.5/10.0 MB" in text and "ETA 0:00:09" in text
+    assert "[#" in text and text.endswith("\n")
+    quiet = io.StringIO()  # not a terminal: no bar at all
+    ProgressBar(quiet)(ProgressEvent(1, 2, 1, 2))
+    assert quiet.getvalue() == ""
+
+
+def test_unfinished_run_needs_resume(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "lab"
+    make_results(folder, 1)
+    (folder / ".loupe-migration-journal.jsonl").write_text('{"t": "start", "options": {}}\n')
+    assert main(["convert", str(folder), "-q"]) == 2
+    assert "--resume" in capsys.readouterr().err
