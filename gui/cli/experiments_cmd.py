@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from storage import ChromaConfig, Hit, Lab, StorageError
+from storage import ChromaConfig, Hit, Lab, StorageError, is_remote_url
 
 TABLE_COLUMNS = ("status", "architecture", "accuracy", "best_accuracy", "lr", "epochs")
 
@@ -46,7 +46,8 @@ def _demo_parser(prog: str) -> argparse.ArgumentParser:
 def _index_parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Index a lab folder's results (only new "
                                 "and changed files).")
-    p.add_argument("dir", type=Path, help="the lab folder (with results/)")
+    p.add_argument("dir", help="the lab folder (with results/), or one in an object store "
+                   "(s3://bucket/lab) to index into a Chroma server (--host)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _server_args(p)
     return p
@@ -140,11 +141,29 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _run_index(args: argparse.Namespace) -> int:
-    folder = args.dir.expanduser()
+    if is_remote_url(args.dir):
+        return _index_remote(args)
+    folder = Path(args.dir).expanduser()
     if not (folder / "results").is_dir():
         print(f"loupe index: {folder} has no results/ folder; is it a lab?", file=sys.stderr)
         return 1
     return _index_lab(Lab(folder, _chroma(args, folder)), args.quiet)
+
+
+def _index_remote(args: argparse.Namespace) -> int:
+    """A lab in an object store: every run indexed, its files linked by URL (no local copy)."""
+    from storage._remote import index_remote_lab, redact
+
+    if not (args.host or args.index_dir):
+        print("loupe index: a lab in an object store is indexed into a Chroma server: add "
+              "--host HOST --port PORT (or --index-dir DIR for a local index)", file=sys.stderr)
+        return 1
+    summary = index_remote_lab(args.dir, _chroma(args, Path(".")),
+                               progress=ProgressBar("indexing", enabled=not args.quiet))
+    print(f"indexed {summary.indexed} runs from {redact(args.dir)}")
+    for where, reason in summary.failed:
+        print(f"  failed: {where}: {reason}", file=sys.stderr)
+    return 0
 
 
 def _run_search(args: argparse.Namespace) -> int:

@@ -1,0 +1,138 @@
+"""Index a lab folder that lives in an object store (``s3://bucket/lab``) into a Chroma index.
+
+A team keeps its runs in a bucket and its experiment index in a Chroma server; anyone can then
+search from Loupe. The layout is the local lab's (``results/{hypothesis}_results.json``,
+``results/lab_report_{id}.json``, ``timeseries/{experiment}.h5``); result files are read whole
+(they are small JSON), histories are not read at all, only linked by URL. Each run's
+``result_path`` and ``timeseries_path`` are URLs, which Loupe and ``load_from_file`` open.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+from .._errors import IndexUnavailableError, RemoteError, StorageError, UnsupportedFormatError
+from ._fsspec import storage_options
+from ._open import default_options
+from ._options import RemoteOptions, require
+from ._translate import reraise
+from ._url import parse_url
+
+
+def index_remote_lab(url: str, chroma, *, options: RemoteOptions | None = None,
+                     progress: Callable[[int, int, str], None] | None = None,
+                     cancel: threading.Event | None = None):
+    """Index every ``*_results.json`` under ``url`` (a lab or its ``results/`` folder).
+
+    Returns the lab's :class:`IndexSummary`; a file that cannot be read or parsed is listed in
+    ``failed`` with its reason and the others are indexed.
+    """
+    from .._index import ExperimentIndex
+    from .._lab import IndexSummary
+
+    parsed = parse_url(url)
+    if parsed.kind != "fsspec":
+        raise UnsupportedFormatError(f"{parsed.display}: index a folder in an object store "
+                                     "(s3://bucket/lab, gs://..., az://...)")
+    lab = _RemoteLab(parsed, options or default_options())
+    reports = lab.reports()
+    summary = IndexSummary()
+    index = ExperimentIndex(chroma)
+    files = lab.result_files()
+    for done, path in enumerate(files, start=1):
+        if cancel is not None and cancel.is_set():
+            summary.cancelled = True
+            break
+        try:
+            records = lab.records(path, reports)
+            if records:
+                index.upsert([r.experiment_id for r in records], [r.document for r in records],
+                             [r.metadata for r in records])
+            summary.indexed += len(records)
+        except (RemoteError, IndexUnavailableError):
+            raise  # the store or the index is gone: stop, do not mark every file as bad
+        except (StorageError, ValueError, KeyError, TypeError) as exc:  # one bad file: go on
+            summary.failed.append((lab.url_of(path), str(exc)))
+        if progress is not None:
+            progress(done, len(files), path.rpartition("/")[2])
+    return summary
+
+
+class _RemoteLab:
+    """The files of a lab folder in an object store, through one fsspec filesystem."""
+
+    def __init__(self, url, options: RemoteOptions) -> None:
+        fsspec = require("fsspec", url.scheme)
+        self.url = url
+        try:
+            self.fs, root = fsspec.core.url_to_fs(url.path, **storage_options(url, options))
+            root = root.rstrip("/")
+            self.results = f"{root}/results" if self.fs.isdir(f"{root}/results") else root
+            self.root = root if self.results != root else root.rpartition("/")[0]
+            self.names = self.fs.ls(self.results, detail=False)
+            series_dir = f"{self.root}/timeseries"
+            self.series = set(self.fs.ls(series_dir, detail=False)) \
+                if self.fs.isdir(series_dir) else set()
+        except Exception as exc:
+            reraise(exc, url.display, timeout=options.timeout)
+
+    def url_of(self, path: str) -> str:
+        return self.fs.unstrip_protocol(path)
+
+    def result_files(self) -> list[str]:
+        return sorted(n for n in self.names if n.endswith("_results.json"))
+
+    def _json(self, path: str):
+        from .._nal import decode_markers
+
+        try:
+            raw = self.fs.cat_file(path)
+        except Exception as exc:
+            reraise(exc, self.url_of(path))
+        try:
+            return decode_markers(json.loads(raw))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path.rpartition('/')[2]}: broken JSON ({exc})") from None
+
+    def reports(self) -> dict[str, list]:
+        from .._nal import parse_lab_report
+
+        by_hypothesis: dict[str, list] = {}
+        for path in sorted(self.names):
+            name = path.rpartition("/")[2]
+            if not (name.startswith("lab_report_") and name.endswith(".json")):
+                continue
+            try:
+                report = parse_lab_report(self._json(path), name[len("lab_report_"):-5])
+            except (ValueError, KeyError, TypeError):
+                continue  # a broken report only loses its summary text
+            for hid in report.hypotheses:
+                by_hypothesis.setdefault(hid, []).append(report)
+        return by_hypothesis
+
+    def records(self, path: str, reports: dict[str, list]) -> list:
+        from .._nal import parse_results
+
+        name = path.rpartition("/")[2]
+        _, records = parse_results(self._json(path), name[: -len("_results.json")])
+        for rec in records:
+            for report in reports.get(rec.hypothesis_id, []):
+                rec.metadata.update(report.metadata)
+                rec.document += " " + report.text
+            rec.metadata["result_path"] = self.url_of(path)
+            rec.metadata["timeseries_path"] = self._series_of(rec)
+        return records
+
+    def _series_of(self, rec) -> str:
+        from .._timeseries import H5_SUFFIX, safe_name
+
+        declared = []
+        if rec.timeseries and not rec.timeseries.startswith("/"):
+            declared = [f"{self.root}/{rec.timeseries}", f"{self.results}/{rec.timeseries}"]
+        for path in declared:
+            if path in self.series or self.fs.exists(path):
+                return self.url_of(path)
+        default = f"{self.root}/timeseries/{safe_name(rec.experiment_id)}{H5_SUFFIX}"
+        return self.url_of(default) if default in self.series else ""
