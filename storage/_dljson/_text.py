@@ -21,7 +21,7 @@ import re
 import secrets
 from typing import IO, Any
 
-from .._errors import CorruptFileError
+from .._errors import CorruptFileError, EncodeError
 from ._decode import Context, make_hook
 from ._encode import Encoder
 from ._payload import b64_text, iter_b64, pack, unpack
@@ -62,7 +62,10 @@ def dumps_pieces(data: Any, *, inline_max: int, codec: str, level: int) -> list[
         return f"{prefix}{len(blobs) - 1}"
 
     value = Encoder(inline_max=inline_max, codec=codec, level=level, payload=payload).encode(data)
-    text = json.dumps(value, ensure_ascii=True, allow_nan=False)
+    try:
+        text = json.dumps(value, ensure_ascii=True, allow_nan=False)
+    except ValueError as exc:  # an int over Python's 4300-digit conversion limit
+        raise EncodeError(f"cannot save data: {exc}", location="data") from None
     if not blobs:
         return [text.encode("ascii"), b"\n"]
     pattern = '"' + re.escape(json.dumps(prefix)[1:-1]) + r'(\d+)"'

@@ -32,10 +32,18 @@ def test_layout_is_natural_hdf5(tmp_path: Path) -> None:
     assert_same(doc, DLFriendlyStorage().load_from_file(path))
 
 
-def test_random_data_is_chunked_but_not_compressed(tmp_path: Path) -> None:
+def test_random_data_is_stored_contiguous(tmp_path: Path) -> None:
     path = _save(tmp_path, {"r": np.random.default_rng(0).random((200, 200))})
     with h5py.File(path) as f:
-        assert f["r"].chunks is not None and f["r"].compression is None
+        assert f["r"].chunks is None and f["r"].compression is None
+
+
+def test_chunks_are_about_a_mebibyte() -> None:
+    from storage._formats._hdf5_write import chunk_shape
+
+    assert chunk_shape((4096, 4096), 4) == (512, 512)
+    assert chunk_shape((10,), 8) == (10,)
+    assert chunk_shape((3, 10**7), 1) == (3, 312500)
 
 
 def test_keys_with_slashes_and_reserved_names(tmp_path: Path) -> None:
