@@ -263,15 +263,17 @@ def run_document(meta: Mapping[str, Any], hyp: Mapping[str, Any], notes: Any,
     head = f"{meta.get('architecture', 'model')}"
     if meta.get("dataset"):
         head += f" on {meta['dataset']}"
+    # Numbers cost several tokens each and carry little meaning for the embedding; filters
+    # handle them exactly. Keep the final accuracy, as a rounded percentage.
     results = [_STATUS_WORDS.get(status, status)]
-    for key, label in (("accuracy", "accuracy"), ("best_accuracy", "best"), ("loss", "loss")):
-        if key in meta:
-            results.append(f"{label} {_fmt(meta[key])}")
+    accuracy = meta.get("accuracy")
+    if isinstance(accuracy, float) and math.isfinite(accuracy) and 0 <= accuracy <= 1:
+        results.append(f"accuracy {accuracy:.0%}")
     if meta.get("epochs"):
         results.append(f"{meta['epochs']} epochs")
-    setup = [f"{label}{_fmt(meta[key])}" for key, label in
-             (("optimizer", ""), ("lr", "lr "), ("seed", "seed ")) if key in meta]
-    parts = [f"{head}: {', '.join(results)}; {', '.join(setup)}."]
+    results += [f"{label}{_fmt(meta[key])}" for key, label in
+                (("optimizer", ""), ("lr", "lr ")) if key in meta]
+    parts = [f"{head}: {', '.join(results)}."]
     if hyp.get("hypothesis"):
         parts.append(f"Hypothesis: {hyp['hypothesis']}.")
     if notes:
