@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from gui.browser.read_budget import ask_to_read_more
 from gui.workers import Task, submit
 
 SHOW_AFTER_MS = 250  # a read that answers sooner never shows the bar
@@ -46,7 +47,13 @@ class ReadRunner(QObject):
                 callback(value)
             return _answer
 
-        self._task = submit(fn, *args, on_done=finish(on_done), on_error=finish(on_error),
+        def error(exc: BaseException) -> None:
+            if ask_to_read_more(self.parent(), exc):  # a big remote read: asked, agreed
+                self.run(label, fn, *args, on_done=on_done, on_error=on_error, **kwargs)
+            else:
+                on_error(exc)
+
+        self._task = submit(fn, *args, on_done=finish(on_done), on_error=finish(error),
                             on_progress=self._progress(generation), wants_cancel=True, **kwargs)
         self.started.emit(self)
 

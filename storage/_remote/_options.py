@@ -18,14 +18,15 @@ class RemoteOptions:
     """How remote sources are opened. None of these is a secret, so all may be remembered.
 
     ``block_size`` and ``cache_type`` go to fsspec (HDF5 reads metadata in small pieces spread
-    over the file; a block cache turns them into a few range requests). ``endpoint_url`` is
+    over the file; a block cache turns them into a few range requests; 4 MiB blocks keep the
+    request count of a big slice low, and the cache holds at most 32 of them). ``endpoint_url`` is
     the S3-compatible endpoint when ``AWS_ENDPOINT_URL`` is not set. ``read_budget`` is the most
     bytes one read may move before the caller must ask (see :func:`check_read_budget`).
     """
 
     timeout: float = 20.0
     retries: int = 1
-    block_size: int = 1 << 20
+    block_size: int = 4 << 20
     cache_type: str = "blockcache"
     endpoint_url: str = ""
     read_budget: int = DEFAULT_BUDGET

@@ -20,7 +20,7 @@ from .._errors import ReadBudgetExceededError, RemoteError, StorageError
 from .._nodes._h5source import H5Source
 from .._nodes._listing import list_children
 from .._nodes._node import DATASET, GROUP, UNKNOWN, NodeInfo, join_path
-from .._nodes._slicing import normalize
+from .._nodes._slicing import normalize, read_slice
 from . import _hsds_nodes
 from ._options import RemoteOptions, check_read_budget
 from ._translate import reraise
@@ -143,16 +143,20 @@ class RemoteSource(H5Source):
 
     @_guarded
     def read(self, path: str, selection=(), **kwargs):
-        budget = kwargs.get("budget")
-        cost = self.read_cost(path, selection)
-        if budget:  # a strided preview moves at most about the memory budget
-            cost = min(cost, max(int(budget), 1))
-        try:
-            check_read_budget(cost, self.read_budget, what=f"reading {path}")
-        except ReadBudgetExceededError as exc:
-            exc.source = self  # so a caller can raise this source's budget and try again
-            raise
-        return super().read(path, selection, **kwargs)
+        with self.lock:  # one open of the dataset (a request on HSDS) for cost and read
+            dset = self.array(path)
+            cost = estimate_read_bytes(dset, selection)
+            budget = kwargs.get("budget")
+            if budget:  # a strided preview moves at most about the memory budget
+                cost = min(cost, max(int(budget), 1))
+            try:
+                check_read_budget(cost, self.read_budget, what=f"reading {path}")
+            except ReadBudgetExceededError as exc:
+                exc.source = self  # so a caller can raise this source's budget and try again
+                raise
+            if self.is_hsds:
+                return read_slice(dset, selection, **kwargs)
+        return super().read(path, selection, **kwargs)  # h5py: keeps its opaque-type fallback
 
     def snippet(self, path: str) -> str:
         if self.is_hsds:

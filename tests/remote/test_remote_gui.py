@@ -127,3 +127,39 @@ def test_server_stopped_while_browsing(qtbot, window, tmp_path: Path,
         assert _names(model, local_top) == ["x"]
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("agree", [True, False])
+def test_big_remote_read_asks_first(qtbot, window, s3, tmp_path: Path, agree: bool,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    big = tmp_path / "big.h5"
+    with h5py.File(big, "w") as f:
+        f["curve"] = np.linspace(0, 1, 400_000)  # 3.2 MB over the network
+    url = s3.put("runs", f"big-{agree}.h5", big)
+    loupe_settings.settings().setValue("remote/read_budget_mb", 1)
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes if agree else QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    try:
+        window.open_paths([url])
+        wait_idle(qtbot, window.browser)
+        top = _top(window, url)
+        window.browser.tree.expand(top)
+        wait_idle(qtbot, window.browser)
+        select(qtbot, window.browser, window.browser.model.index(0, 0, top))
+        assert asked and "read budget" in asked[0]
+        view = window.browser.viewer.tabs.currentWidget()
+        banner = view.banner.text() if view.banner.isVisible() else ""
+        if agree:
+            assert "read budget" not in banner
+            assert window.browser.model.item(top).source.read_budget >= 3_200_000
+        else:
+            assert "read budget" in banner
+    finally:
+        loupe_settings.settings().setValue("remote/read_budget_mb", 256)
