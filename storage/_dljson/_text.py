@@ -109,6 +109,16 @@ def load_compressed_marker(d: dict[str, Any], ctx: Context) -> Any:
 
 def loads(raw: Any, *, device: Any = None, path: object = None) -> Any:
     """Parse DL-JSON (or any JSON) from ``bytes`` or an ``mmap`` and decode its markers."""
+    try:
+        return _loads(raw, device, path)
+    except CorruptFileError as exc:
+        if exc.path is not None or path is None:
+            raise
+        raise CorruptFileError(f"{path}: {exc}", path=path, line=exc.line,
+                               column=exc.column) from None
+
+
+def _loads(raw: Any, device: Any, path: object) -> Any:
     first = bytes(raw[:4])
     if first.startswith(_BOMS_OTHER) or (len(first) >= 2 and 0 in first):
         return _loads_text(_decode_text(bytes(raw), path), Context(device), path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -58,4 +59,17 @@ def load_text(path: Path, options: LoadOptions) -> Any:
         if size < _MMAP_MIN:
             return loads(fh.read(), device=options.device, path=path)
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            return loads(view, device=options.device, path=path)
+            try:
+                return loads(view, device=options.device, path=path)
+            except BaseException as exc:
+                _drop_frames(exc)  # their slices of the mmap would keep it from closing
+                raise
+
+
+def _drop_frames(exc: BaseException | None) -> None:
+    """Clear the locals of the finished frames of ``exc`` and of the exceptions it chains to."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__

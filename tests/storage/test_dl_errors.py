@@ -56,6 +56,25 @@ def test_truncated_payload_is_corrupt(tmp_path: Path) -> None:
         load(path)
 
 
+@pytest.mark.parametrize("damage", ["bad_char", "cut_3", "truncated"])
+def test_damaged_large_file_is_corrupt(tmp_path: Path, damage: str) -> None:
+    # Over 1 MiB: read through an mmap, which must still close cleanly after the error.
+    np = __import__("numpy")
+    path = DLFriendlyStorage().save_to_file({"a": np.random.default_rng(0).random(200_000)},
+                                            tmp_path / "big.json", format="json")
+    raw = bytearray(path.read_bytes())
+    if damage == "bad_char":
+        raw[1_000_000] = ord("!")
+    elif damage == "cut_3":
+        del raw[1_000_000:1_000_003]
+    else:
+        del raw[1_500_000:]
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CorruptFileError) as info:
+        load(path)
+    assert str(path) in str(info.value)
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(StorageFileNotFoundError, match="does not exist"):
         load(tmp_path / "nope.json")
