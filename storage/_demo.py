@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._atomic import atomic_write_bytes
-from ._demo_text import ARCH_FAMILIES, CLAIMS, DATASETS, NOTES, REPORT_TITLES
+from ._demo_text import ARCH_FAMILIES, CLAIMS, DATASETS, NOTES, REPORT_TITLES, TEXT_DATASETS
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
 
 LRS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
@@ -104,7 +104,9 @@ class _DemoWriter:
     def hypothesis(self, index: int, special: str | None) -> dict[str, Any]:
         rng = self.rng
         claim, family_names = CLAIMS[index % len(CLAIMS)]
-        dataset = DATASETS[(index * 3 + index // len(CLAIMS)) % len(DATASETS)]
+        text_only = all(f == "transformer" for f in family_names)
+        choices = [d for d in DATASETS if (d in TEXT_DATASETS) == text_only]
+        dataset = choices[(index * 3 + index // len(CLAIMS)) % len(choices)]
         hid = f"h{index + 1:03d}"
         archs = [a for f in family_names for a in ARCH_FAMILIES[f]]
         runs = []

@@ -12,6 +12,7 @@ ARCH_FAMILIES = {
 
 DATASETS = ["cifar10", "cifar100", "imagenet-100", "tiny-imagenet", "svhn", "wikitext-103",
             "ag-news"]
+TEXT_DATASETS = {"wikitext-103", "ag-news"}
 
 CLAIMS = [
     ("Cosine learning-rate decay beats step decay on {dataset}", ("resnet",)),

@@ -203,7 +203,9 @@ def read_history_file(path: Path, metrics: Sequence[str] | None = None) -> dict[
     path = Path(path)
     if path.name.endswith(H5_SUFFIX) or path.suffix in (".hdf5", ".hdf"):
         with SeriesReader(location) as reader:
-            names = list(metrics) if metrics is not None else reader.metrics()
+            # metrics the file does not hold are left out, like in the JSON branch below
+            names = [m for m in metrics if reader.has(m)] if metrics is not None \
+                else reader.metrics()
             names += [a for a in AXIS_NAMES if reader.has(a) and a not in names]
             return {name: reader.read(name) for name in names}
     series = read_json_history(path)["series"]

@@ -136,3 +136,16 @@ def test_reindex_progress_and_cancel(demo_lab) -> None:
     assert lab.index_status() == "stale"
     rest = lab.reindex()
     assert rest.unchanged == 2 and not rest.cancelled and lab.index_status() == "ok"
+
+
+def test_demo_is_deterministic(tmp_path) -> None:
+    from storage import write_demo_lab
+
+    a = write_demo_lab(tmp_path / "a", hypotheses=3)
+    b = write_demo_lab(tmp_path / "b", hypotheses=3)
+    assert (a.runs, a.hdf5_files) == (b.runs, b.hdf5_files)
+    for path in sorted((tmp_path / "a" / "results").glob("*.json")):
+        assert path.read_text() == (tmp_path / "b" / "results" / path.name).read_text()
+    run = json.loads((tmp_path / "a" / "results" / "h001_results.json").read_text())["runs"][0]
+    np.testing.assert_array_equal(Lab(tmp_path / "a").history(run["run_id"])["loss"],
+                                  Lab(tmp_path / "b").history(run["run_id"])["loss"])

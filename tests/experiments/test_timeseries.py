@@ -141,3 +141,9 @@ def test_save_and_load_metrics(tmp_path):
     np.testing.assert_array_equal(back["curve"], metrics["curve"])
     np.testing.assert_array_equal(back["val"]["confusion"], np.eye(3))
     assert back["val"]["loss"] == 0.2 and back["note"] is None
+
+
+def test_read_history_leaves_out_missing_metrics(tmp_path):
+    ts = TimeSeriesStorage(TimeSeriesConfig(tmp_path))
+    ts.write_history("r", {"loss": [1.0, 0.5]}, steps=[0, 1])
+    assert set(ts.read_history("r", metrics=["loss", "nope"])) == {"loss", "step"}
