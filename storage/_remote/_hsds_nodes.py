@@ -78,6 +78,9 @@ def fill_object(node: NodeInfo, obj) -> None:
         else:
             node.shape = obj.shape
             node.dtype = dtype_text(obj.dtype)
+            # the same hints the local layer gives, so viewers pick their view without a read
+            node.extra["dtype_kind"] = obj.dtype.kind
+            node.extra["fields"] = tuple(obj.dtype.names or ())
             node.compression = str(obj.compression or "")
             node.extra["layout"] = "chunked" if obj.chunks else "contiguous"
     except Exception as exc:  # one odd object must not break the listing

@@ -61,6 +61,7 @@ def test_run_file_through_open_source(server: str, request: pytest.FixtureReques
         assert nodes["latest"].link_target == "/metrics/loss"
         loss = source.info("/metrics/loss")
         assert loss.shape == (1000,) and loss.dtype == "float32" and "gzip" in loss.compression
+        assert loss.extra["dtype_kind"] == "f"  # viewers choose curve/image from it
         attrs = {a.name: a.text for a in source.attributes("/")}
         assert attrs == {"lr": "0.001", "model": "resnet18"}
         got = source.read("/metrics/loss", (slice(10, 20),)).data
