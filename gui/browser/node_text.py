@@ -9,8 +9,8 @@ from storage import NodeInfo
 from storage._nodes import BROKEN, DATASET, DATATYPE, EXTERNAL_LINK, GROUP, SOFT_LINK, UNREADABLE
 
 _KIND_TEXT = {SOFT_LINK: "soft link", EXTERNAL_LINK: "external link"}
-_ICONS = {GROUP: "group", DATASET: "dataset", DATATYPE: "datatype", BROKEN: "broken",
-          UNREADABLE: "broken"}
+_ICONS = {"page": "group", GROUP: "group", DATASET: "dataset", DATATYPE: "datatype",
+          BROKEN: "broken", UNREADABLE: "broken"}
 
 
 def human_bytes(n: int | None) -> str:
@@ -30,6 +30,8 @@ def kind_text(node: NodeInfo) -> str:
         return _KIND_TEXT[node.kind] + target
     if node.kind == "unknown":
         return "\u2026"
+    if node.kind == "page":
+        return f"{node.n_children:,} members"
     return node.kind
 
 

@@ -17,8 +17,10 @@ from gui.workers import submit
 from storage import NodeInfo, Source
 from storage._nodes import GROUP, UNKNOWN
 
+PAGE_KIND = "page"
+
 COLUMNS = ("Name", "Kind", "Shape", "Type", "Size", "Compression")
-BATCH = 5000  # rows inserted per event-loop turn
+PAGE = 5_000  # members of a wide group shown under one page row
 DESCRIBE_BATCH = 200  # rows described per worker call
 NOT_FETCHED, FETCHING, FETCHED = range(3)
 ERROR_BRUSH = QBrush(QColor("#b42318"))
@@ -26,19 +28,46 @@ WARNING_BRUSH = QBrush(QColor("#9a6700"))
 
 
 class _Item:
-    __slots__ = ("node", "parent", "children", "row", "state", "source", "by_name", "pending")
+    __slots__ = ("node", "parent", "children", "row", "state", "source", "by_name")
 
     def __init__(self, node: NodeInfo, parent: _Item | None, row: int, source: Source) -> None:
         self.node, self.parent, self.row, self.source = node, parent, row, source
         self.children: list[_Item] = []
         self.state = NOT_FETCHED
         self.by_name: dict[str, _Item] | None = None
-        self.pending: list[NodeInfo] = []
 
     def child(self, name: str) -> _Item | None:
+        """The member called ``name``, looking inside pages of a wide group."""
+        if self.children and self.children[0].node.kind == PAGE_KIND:
+            return next((c for c in (p.child(name) for p in self.children) if c), None)
         if self.by_name is None or len(self.by_name) != len(self.children):
             self.by_name = {c.node.name: c for c in self.children}
         return self.by_name.get(name)
+
+
+def build_children(item: _Item) -> list[_Item]:
+    """List ``item``'s members (in a worker) as tree items; wide groups are split in pages.
+
+    QTreeView lays out every row of an expanded parent through Python calls (about 3 us a row),
+    so 100,000 rows under one parent freeze the window for a second or more; pages of
+    ``PAGE`` rows keep each expansion within a frame or two.
+    """
+    nodes = item.source.list_children(item.node.path)
+    if len(nodes) <= PAGE:
+        return _items(nodes, item)
+    pages = []
+    for row, start in enumerate(range(0, len(nodes), PAGE)):
+        chunk = nodes[start:start + PAGE]
+        label = f"{start:,}\u2013{start + len(chunk) - 1:,}"
+        page = _Item(NodeInfo(item.node.path, label, kind=PAGE_KIND, detailed=True,
+                              n_children=len(chunk)), item, row, item.source)
+        page.children, page.state = _items(chunk, page), FETCHED
+        pages.append(page)
+    return pages
+
+
+def _items(nodes: list[NodeInfo], parent: _Item) -> list[_Item]:
+    return [_Item(n, parent, i, parent.source) for i, n in enumerate(nodes)]
 
 
 class TreeModel(QAbstractItemModel):
@@ -88,11 +117,7 @@ class TreeModel(QAbstractItemModel):
         return QModelIndex()
 
     def is_busy(self) -> bool:
-        return bool(self._listing or self._describing or self._wanted or any(
-            self._has_pending(r) for r in self._roots))
-
-    def _has_pending(self, item: _Item) -> bool:
-        return bool(item.pending) or any(c.pending for c in item.children if c.state == FETCHED)
+        return bool(self._listing or self._describing or self._wanted)
 
     # ---- Qt model API -------------------------------------------------------------------
     def item(self, index: QModelIndex) -> _Item | None:
@@ -130,7 +155,7 @@ class TreeModel(QAbstractItemModel):
             return bool(self._roots)
         item = parent.internalPointer()
         if item.state == FETCHED:
-            return bool(item.children or item.pending)
+            return bool(item.children)
         return not item.node.error and item.node.maybe_has_children
 
     def canFetchMore(self, parent: QModelIndex) -> bool:  # noqa: N802
@@ -143,19 +168,14 @@ class TreeModel(QAbstractItemModel):
             return
         item.state = FETCHING
         self._listing += 1
-        submit(item.source.list_children, item.node.path,
-               on_done=lambda nodes: self._listed(item, nodes),
+        submit(build_children, item,
+               on_done=lambda children: self._listed(item, children),
                on_error=lambda exc: self._list_failed(item, exc))
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
-
-    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -183,29 +203,16 @@ class TreeModel(QAbstractItemModel):
             item = item.parent
         return item.row < len(self._roots) and self._roots[item.row] is item
 
-    def _listed(self, item: _Item, nodes: list[NodeInfo]) -> None:
+    def _listed(self, item: _Item, children: list[_Item]) -> None:
         self._listing -= 1
         if not self._alive(item):
             return
-        item.pending = list(nodes)
-        self._insert_batch(item)
-
-    def _insert_batch(self, item: _Item) -> None:
-        if not self._alive(item):
-            return
-        batch, item.pending = item.pending[:BATCH], item.pending[BATCH:]
-        if batch:
-            first = len(item.children)
-            self.beginInsertRows(self.index_of(item), first, first + len(batch) - 1)
-            item.children.extend(_Item(n, item, first + i, item.source) for i, n in
-                                 enumerate(batch))
+        if children:  # one insertion: QTreeView lays the parent out once
+            self.beginInsertRows(self.index_of(item), 0, len(children) - 1)
+            item.children = children
             self.endInsertRows()
-        if item.pending:
-            QTimer.singleShot(0, lambda: self._insert_batch(item))
-            return
         item.state = FETCHED
-        index = self.index_of(item)
-        self.children_loaded.emit(index)
+        self.children_loaded.emit(self.index_of(item))
         for waiter in self._waiters.pop(id(item), []):
             waiter()
 

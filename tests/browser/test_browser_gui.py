@@ -199,3 +199,16 @@ def test_table_memory_stays_flat_while_scrolling(qtbot, panel, tmp_path) -> None
     assert model.reads >= 20
     assert model.cached_bytes() <= CACHE_BLOCKS * BLOCK_ROWS * 64 * 8
     assert model.data(model.index(999_999, 999)) in ("\u2026", "0")
+
+
+def test_wide_group_shows_pages_and_finds_members(qtbot, panel, sample, monkeypatch) -> None:
+    import gui.browser.tree_model as tree_model
+
+    monkeypatch.setattr(tree_model, "PAGE", 1000)
+    node = open_and_find(qtbot, panel, sample, "/wide/m02500")
+    assert node.path == "/wide/m02500" and node.shape == ()
+    top = panel.model.index(0, 0)
+    wide = panel.model.index(4, 0, top)
+    pages = [panel.model.node(panel.model.index(r, 0, wide)) for r in range(3)]
+    assert panel.model.rowCount(wide) == 3 and pages[2].name == "2,000\u20132,999"
+    assert panel.model.rowCount(panel.model.index(2, 0, wide)) == 1000
