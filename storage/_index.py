@@ -211,13 +211,28 @@ class ExperimentIndex:
         if text and text.strip():
             hits = self._semantic(text, where_dict, limit)
             return sort_hits(hits, sort_by, descending) if sort_by else hits
+        return self._listing(where_dict, limit, sort_by, descending)
+
+    def _listing(self, where: dict | None, limit: int, sort_by: str | None,
+                 descending: bool) -> list[Hit]:
+        # Sort on ids (or on metadata only) over all matches, then fetch the documents of the
+        # page alone: a listing of 10,000 runs never moves 10,000 documents.
         if sort_by is None:
-            res = self._call("listing", self._collection.get, where=where_dict, limit=limit,
-                             include=["documents", "metadatas"])
-            return _hits_from_get(res)
-        res = self._call("listing", self._collection.get, where=where_dict,
-                         include=["documents", "metadatas"])
-        return sort_hits(_hits_from_get(res), sort_by, descending)[:limit]
+            res = self._call("listing", self._collection.get, where=where, include=[])
+            top = sorted(res["ids"])[:limit]
+        else:
+            res = self._call("listing", self._collection.get, where=where,
+                             include=["metadatas"])
+            ranked = sort_hits([Hit(i, None, "", dict(m or {}))
+                                for i, m in zip(res["ids"], res["metadatas"], strict=True)],
+                               sort_by, descending)
+            top = [h.id for h in ranked[:limit]]
+        if not top:
+            return []
+        page = _hits_from_get(self._call("listing", self._collection.get, ids=top,
+                                          include=["documents", "metadatas"]))
+        by_id = {h.id: h for h in page}
+        return [by_id[i] for i in top if i in by_id]
 
     def _where(self, where: str | dict | None) -> dict | None:
         if where is None or where == {}:

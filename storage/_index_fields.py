@@ -62,6 +62,7 @@ def compute_fields(metadatas: Iterable[Mapping[str, Any]]) -> dict[str, FieldInf
 
 def sort_hits(hits: list, sort_by: str, descending: bool) -> list:
     """Sort hits by a metadata field; entries without it go last whatever the direction."""
+    hits = sorted(hits, key=lambda h: h.id)  # equal values keep a stable order: by id
     have = [h for h in hits if h.metadata.get(sort_by) is not None]
     missing = [h for h in hits if h.metadata.get(sort_by) is None]
 

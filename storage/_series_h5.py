@@ -159,7 +159,9 @@ class SeriesWriter:
             f = h5py.File(self.path, "a", libver="latest")
         except OSError as exc:
             raise StorageError(
-                f"cannot append to {self.path}: {exc}. Is another writer still running?") from exc
+                f"cannot append to {self.path}: {exc}. Another writer may still be running, "
+                "or a program that opened the file without SWMR holds it: close it and retry."
+            ) from exc
         known = metric_names(f)
         lengths = {f[name].shape[0] for name in known}
         self._length = max(lengths) if lengths else 0
