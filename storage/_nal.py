@@ -94,10 +94,10 @@ def decode_markers(doc: Any) -> Any:
         return doc
     import storage
 
-    decoder = getattr(storage, "decode", None)
-    if decoder is not None:
+    facade = getattr(storage, "DLFriendlyStorage", None)
+    if facade is not None:
         try:
-            return decoder(doc)
+            return facade().decode(doc)
         except Exception:  # fall back to the markers this module knows
             pass
     return _decode_minimal(doc)

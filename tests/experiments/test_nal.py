@@ -106,3 +106,23 @@ def test_nal_integration_indexes_a_folder(tmp_path) -> None:
     # indexing again updates, never duplicates
     nal.index_results_dir(results)
     assert nal.storage.index.count() == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "compressed"])
+def test_dl_friendly_results_files(tmp_path, fmt) -> None:
+    import datetime
+
+    import storage
+
+    if not hasattr(storage, "DLFriendlyStorage"):
+        pytest.skip("DLFriendlyStorage is not available")
+    doc = {"hypothesis_id": "h9", "runs": [{
+        "run_id": "r1", "architecture": "mlp", "started": datetime.datetime(2025, 1, 2),
+        "history": {"loss": np.linspace(1, 0, 500).astype(np.float32),
+                    "accuracy": np.full(500, np.nan)}}]}
+    path = storage.DLFriendlyStorage().save_to_file(doc, tmp_path / "h9_results.json",
+                                                    format=fmt)
+    _, (run,) = parse_results(load_json(path), "h9")
+    assert run.history["loss"].shape == (500,) and run.metadata["loss"] == 0.0
+    assert np.isnan(run.metadata["accuracy"]) and "best_accuracy" not in run.metadata
+    assert run.metadata["started"].startswith("2025-01-02")
