@@ -171,6 +171,11 @@ class JsonSource(Source):
         if marker(value):
             return [AttrInfo(k, type(v).__name__, None, value_text(v))
                     for k, v in value.items() if k != "data"]
+        if isinstance(value, np.ndarray):  # a decoded numpy_array marker
+            return [AttrInfo("__type__", "str", (), "numpy_array"),
+                    AttrInfo("dtype", "str", (), value.dtype.str if value.dtype.byteorder == ">"
+                             else value.dtype.name),
+                    AttrInfo("shape", "list", (len(value.shape),), str(list(value.shape)))]
         if is_tensor(value):
             return [AttrInfo("device", "str", (), str(value.device)),
                     AttrInfo("requires_grad", "bool", (), str(value.requires_grad))]
