@@ -58,15 +58,17 @@ class Task(QRunnable):
             self._emit(self.signals.failed, exc)
         else:
             self._emit(self.signals.done, result)
-        finally:
-            _LIVE.discard(self)
 
-    @staticmethod
-    def _emit(signal: Any, value: Any) -> None:
+    def _emit(self, signal: Any, value: Any) -> None:
         try:
             signal.emit(value)
         except RuntimeError:  # receiver deleted while we worked (window closed): nothing to do
-            pass
+            _LIVE.discard(self)
+
+    def _reported(self, _value: Any = None) -> None:
+        # Runs on the GUI thread after the caller's own callbacks (connected last), so a task
+        # counts as pending until its answer has been applied, not merely sent.
+        _LIVE.discard(self)
 
 
 def submit(fn: Callable[..., Any], *args: Any,
@@ -85,6 +87,8 @@ def submit(fn: Callable[..., Any], *args: Any,
         task.signals.failed.connect(on_error)
     if on_progress is not None:
         task.signals.progress.connect(on_progress)
+    task.signals.done.connect(task._reported)
+    task.signals.failed.connect(task._reported)
     _LIVE.add(task)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
