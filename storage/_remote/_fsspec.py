@@ -46,9 +46,10 @@ def open_fsspec_binary(url: RemoteURL | str, options: RemoteOptions | None = Non
         reraise(exc, url.display, timeout=options.timeout)
 
 
-def open_fsspec_h5(url: RemoteURL, options: RemoteOptions | None = None):
-    """h5py on the object at ``url``; closing the returned file closes the object too."""
-    fileobj = open_fsspec_binary(url, options)
+def open_fsspec_h5(url: RemoteURL, options: RemoteOptions | None = None, fileobj=None):
+    """h5py on the object at ``url`` (or on ``fileobj``, already open on it); closing the
+    returned file closes the object too."""
+    fileobj = fileobj if fileobj is not None else open_fsspec_binary(url, options)
     try:
         h5 = _OwningFile(fileobj, "r")
     except Exception as exc:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from .._errors import RemoteError
-from ._fsspec import open_fsspec_h5, storage_options
+from .._nodes._source import Source
+from ._fsspec import open_fsspec_binary, open_fsspec_h5, storage_options
 from ._hsds import hsds_endpoint, open_hsds
 from ._options import RemoteOptions, require
 from ._source import RemoteSource
@@ -22,8 +23,11 @@ def default_options() -> RemoteOptions:
     return _DEFAULT_OPTIONS[0]
 
 
-def open_remote(url: str | RemoteURL, options: RemoteOptions | None = None) -> RemoteSource:
+def open_remote(url: str | RemoteURL, options: RemoteOptions | None = None) -> Source:
     """Open an ``hsds://``, ``s3://``, ``https://``, ``gs://`` or ``az://`` URL read-only.
+
+    HDF5 gives a :class:`RemoteSource`; a JSON result object (read whole: results are small)
+    gives the same JSON tree as a local file.
 
     Raises a :class:`RemoteError` subclass (unreachable, forbidden, not found, timed out) or
     :class:`MissingDependencyError` naming what to install. Nothing is downloaded whole.
@@ -33,8 +37,31 @@ def open_remote(url: str | RemoteURL, options: RemoteOptions | None = None) -> R
     if url.kind == "hsds":
         file = open_hsds(url, options)
         return RemoteSource(file, url, options, lambda: _ping_hsds(url, options))
-    file = open_fsspec_h5(url, options)
+    fileobj = open_fsspec_binary(url, options)
+    document = _json_document(url, options, fileobj)  # closes fileobj when it is JSON
+    if document is not None:
+        from .._nodes._dljson_nodes import JsonSource
+
+        return JsonSource(document[0], url.display, url.name)
+    file = open_fsspec_h5(url, options, fileobj)
     return RemoteSource(file, url, options, lambda: _ping_fsspec(url, options))
+
+
+def _json_document(url: RemoteURL, options: RemoteOptions, fh) -> tuple | None:
+    """A JSON result object (small: read whole and decoded), or None for anything else."""
+    try:
+        head = fh.read(64).lstrip(b"\xef\xbb\xbf").lstrip()
+        fh.seek(0)
+        if head[:1] not in (b"{", b"["):
+            return None
+        raw = fh.read()
+    except Exception as exc:
+        fh.close()
+        reraise(exc, url.display, timeout=options.timeout)
+    fh.close()
+    from .._dljson import loads
+
+    return (loads(raw, path=url.display),)
 
 
 def _ping_hsds(url: RemoteURL, options: RemoteOptions) -> None:

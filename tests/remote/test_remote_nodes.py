@@ -178,3 +178,15 @@ def test_s3_stopped_while_browsing(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         source.close()
     finally:
         server.stop()
+
+
+def test_json_result_object_opens_as_a_json_tree(s3, tmp_path: Path) -> None:
+    from storage import DLFriendlyStorage
+
+    local = DLFriendlyStorage().save_to_file(
+        {"hypothesis": "h1", "runs": [{"lr": 0.1, "loss": np.arange(3.0)}]},
+        tmp_path / "h1_results.json", format="json")
+    url = s3.put("results", "lab/results/h1_results.json", local)
+    with open_source(url) as source:
+        assert source.format == "json" and source.location == url
+        assert sorted(n.name for n in source.list_children("/")) == ["hypothesis", "runs"]
