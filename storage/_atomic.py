@@ -15,10 +15,12 @@ from typing import IO
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike[str], suffix: str = ".partial") -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike[str], suffix: str = ".partial", *,
+                fsync: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target`` atomically.
 
-    For writers that need a path rather than a stream (h5py).
+    For writers that need a path rather than a stream (h5py). ``fsync=False`` is for callers
+    that have already synced the file themselves (fsync dominates small-file conversion time).
     """
     target = Path(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
@@ -26,7 +28,8 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = ".partial") -> Ite
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        _fsync_path(tmp_path)
+        if fsync:
+            _fsync_path(tmp_path)
         os.replace(tmp_path, target)
         _fsync_dir(target.parent)
     except BaseException:
@@ -38,7 +41,7 @@ def atomic_path(target: str | os.PathLike[str], suffix: str = ".partial") -> Ite
 @contextlib.contextmanager
 def atomic_write(target: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO]:
     """Open a temporary file beside ``target`` for writing; rename it over ``target`` on success."""
-    with atomic_path(target) as tmp, open(tmp, mode) as fh:
+    with atomic_path(target, fsync=False) as tmp, open(tmp, mode) as fh:
         yield fh
         fh.flush()
         os.fsync(fh.fileno())
