@@ -17,6 +17,9 @@ from gui.experiments.plot_hover import HoverTarget
 from gui.experiments.run_colors import RunColors
 
 RAW_ALPHA = 60
+# Qt strokes wide pens through its path stroker: 10-100x slower than a cosmetic 1 px pen on a
+# downsampled million-point curve. Long curves get the thin pen, short ones the bolder one.
+THICK_MAX_POINTS = 20_000
 BAND_ALPHA = 50
 SYMBOLS = {"nan": "x", "+inf": "t1", "-inf": "t"}  # t1 points up, t points down
 
@@ -55,7 +58,7 @@ class CurveDrawer:
         if smoothing and show_raw:
             raw_pen = pg.mkPen(self._colors.qcolor(c.run_id, RAW_ALPHA), width=1)
             self._curve((c.run_id, "raw"), c.x, c.raw, raw_pen, used)
-        main = self._curve((c.run_id, "main"), c.x, c.smoothed, pg.mkPen(color, width=2), used)
+        main = self._curve((c.run_id, "main"), c.x, c.smoothed, _pen(color, c.x.size), used)
         self._legend.addItem(main, c.label)
         self.hover_targets.append(HoverTarget(c.label, c.x, c.raw if not smoothing else c.smoothed))
         if c.bad_x.size:
@@ -80,7 +83,7 @@ class CurveDrawer:
 
     def _draw_group(self, g: GroupCurve, used: set) -> None:
         color_key = f"group:{g.name}"
-        pen = pg.mkPen(self._colors.hex(color_key), width=2)
+        pen = _pen(self._colors.hex(color_key), g.x.size)
         edge = pg.mkPen(self._colors.qcolor(color_key, 0))
         low = self._curve((color_key, "low"), g.x, g.low, edge, used)
         high = self._curve((color_key, "high"), g.x, g.high, edge, used)
@@ -102,12 +105,17 @@ class CurveDrawer:
         item = self._items.get(key)
         if item is None:
             item = pg.PlotDataItem(connect="finite", antialias=False)
-            # The two settings that keep a million points fast (pyqtgraph draws ~1 point/pixel).
+            self._plot.addItem(item)
+            # The two settings that keep a million points fast (a few points per pixel column).
+            # Set after addItem: PlotItem.addItem overwrites them with the plot's own modes.
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
-            self._plot.addItem(item)
             self._items[key] = item
         item.setPen(pen)
         item.setData(x, y)
         used.add(key)
         return item
+
+
+def _pen(color: str, points: int) -> pg.QtGui.QPen:
+    return pg.mkPen(color, width=2 if points <= THICK_MAX_POINTS else 1)

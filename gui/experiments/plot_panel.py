@@ -48,6 +48,8 @@ class PlotPanel(QWidget):
         self.plot_widget = pg.PlotWidget(self, background="w")
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setDownsampling(auto=True, mode="peak")  # also what the plot's menu shows
+        self.plot.setClipToView(True)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt",
                                           labelTextColor="#222",
                                           brush=pg.mkBrush(255, 255, 255, 200))

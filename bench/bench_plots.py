@@ -1,0 +1,262 @@
+"""Benchmark the training plots and search-to-plot latency.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_plots.py [--runs 10] [--points 1000000]
+        [--experiments 10000] [--lab DIR]
+
+Part 1: 10 runs of 1,000,000 points each, read from HDF5 files. Time to first draw (select to
+painted frame, reading included) and per pan/zoom frame, for Loupe's plot panel (peak
+downsampling + clip to view) and for a baseline: the same curves in a plain pyqtgraph plot.
+
+Part 2: a lab of 10,000 experiments. Search to plot: a text query with a filter, the top 5 runs
+selected, their curves painted. Baseline: the same search and history reads through the storage
+API alone, no GUI. Building the 10,000-entry index with the real embedding model would take
+about 20 minutes on a 2-core machine, so the bench embeds 200 distinct documents for real and
+gives each entry one of their vectors plus small noise; every *query* uses the real model. The
+lab is cached in --lab (default: a temporary folder) so a second run skips building it.
+
+Goals (issue 6): first draw under 1 s, frames under 50 ms, search to plot under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+
+QUERIES = [("resnet with a plateau", "lr < 0.001"), ("vision transformer diverged", ""),
+           ("cosine schedule cifar", "accuracy > 0.8"), ("small mlp baseline", ""),
+           ("strong augmentation", 'status == "done"'), ("warmup helps adamw", "seed == 1")]
+
+
+def main() -> int:
+    args = _parser().parse_args()
+    import pyqtgraph as pg
+
+    from gui.app import make_app
+
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    app = make_app()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rows += bench_plot(app, Path(tmp), args.runs, args.points)
+    lab = Path(args.lab) if args.lab else Path(tempfile.gettempdir()) / "loupe-bench-lab"
+    rows += bench_search(app, lab, args.experiments)
+    _print(rows)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--experiments", type=int, default=10_000)
+    parser.add_argument("--lab", default=None, help="cache folder of the 10,000-run lab")
+    return parser
+
+
+# ---- part 1: long curves ------------------------------------------------------------------------
+def _write_runs(folder: Path, runs: int, points: int) -> list[Path]:
+    from storage import TimeSeriesConfig, TimeSeriesStorage
+
+    ts = TimeSeriesStorage(TimeSeriesConfig(folder, compression="lzf"))
+    rng = np.random.default_rng(0)
+    t = np.arange(points, dtype=np.float64)
+    paths = []
+    for i in range(runs):
+        loss = np.exp(-t / (points / (3 + i))) + rng.normal(0, 0.02, points) + 0.05
+        paths.append(ts.write_history(f"run{i}", {"loss": loss}))
+    return paths
+
+
+def _wait(app, condition, timeout=120.0) -> None:
+    end = time.perf_counter() + timeout
+    while not condition():
+        app.processEvents()
+        if time.perf_counter() > end:
+            raise TimeoutError("benchmark step did not finish")
+        time.sleep(0.001)
+
+
+def _frames(app, widget, vb, span: float, count: int = 20) -> list[float]:
+    """Zoom in step by step, then pan: one painted frame (grab) per step."""
+    times = []
+    for k in range(count):
+        width = span / (1.5 ** min(k, 10))
+        left = (span - width) * ((k % 7) / 7)
+        start = time.perf_counter()
+        vb.setXRange(left, left + width, padding=0)
+        app.processEvents()
+        widget.grab()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_plot(app, folder: Path, runs: int, points: int) -> list[tuple]:
+    import pyqtgraph as pg
+
+    from gui.experiments.plot_panel import PlotPanel
+    from gui.experiments.series_data import FileSource, RunData, RunRef
+
+    paths = _write_runs(folder, runs, points)
+    panel = PlotPanel()
+    panel.resize(1400, 800)
+    panel.show()
+    refs = [RunRef(p.stem, FileSource(p)) for p in paths]
+    done = []
+    panel.drawn.connect(lambda: done.append(1))
+    start = time.perf_counter()
+    panel.set_runs(refs)
+    _wait(app, lambda: done and not panel.is_busy())
+    panel.plot_widget.grab()
+    loupe_first = time.perf_counter() - start
+    loupe_frames = _frames(app, panel.plot_widget, panel.plot.getViewBox(), points)
+
+    data = [r.arrays["loss"] for r in panel.runs.values() if isinstance(r, RunData)]
+    base = pg.PlotWidget()
+    base.resize(1100, 700)
+    base.show()
+    start = time.perf_counter()
+    for y in data:
+        base.plot(np.arange(y.size), y)
+    base.grab()
+    base_first = time.perf_counter() - start
+    base_frames = _frames(app, base, base.getPlotItem().getViewBox(), points, count=5)
+    panel.close()
+    base.close()
+    label = f"{runs} runs x {points:,} pts"
+    return [
+        ("first draw (read+draw)", label, loupe_first, base_first, 1.0),
+        ("pan/zoom frame, mean", label, statistics.mean(loupe_frames),
+         statistics.mean(base_frames), 0.05),
+        ("pan/zoom frame, worst", label, max(loupe_frames), max(base_frames), 0.05),
+    ]
+
+
+# ---- part 2: search to plot ---------------------------------------------------------------------
+def _fake_bulk_embeddings(distinct: int = 200):
+    """Real vectors for the first ``distinct`` documents, reused with noise for the rest."""
+    import storage._embedding as emb
+
+    real = emb.embed_texts
+    cache: list[np.ndarray] = []
+    rng = np.random.default_rng(1)
+
+    def embed(texts):
+        if len(texts) == 1:  # a query: always the real model
+            return real(texts)
+        if len(cache) < distinct:
+            cache.extend(real(list(texts)))
+        base = np.stack([cache[rng.integers(len(cache))] for _ in texts])
+        noisy = base + rng.normal(0, 0.02, base.shape).astype(base.dtype)
+        return noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+
+    return emb, real, embed
+
+
+def _build_lab(folder: Path, experiments: int) -> None:
+    import json
+
+    from storage import Lab, TimeSeriesConfig, TimeSeriesStorage
+
+    if (folder / ".loupe").exists() and Lab(folder).index_status() == "ok":
+        return
+    (folder / "results").mkdir(parents=True, exist_ok=True)
+    ts = TimeSeriesStorage(TimeSeriesConfig(folder / "timeseries", compression="lzf"))
+    rng = np.random.default_rng(2)
+    archs = ["resnet50", "vit-s", "mlp", "convnext", "efficientnet"]
+    per_file = 100
+    for h in range(experiments // per_file):
+        runs = []
+        for r in range(per_file):
+            arch = archs[(h + r) % len(archs)]
+            run_id = f"h{h:04d}_{arch}_r{r:03d}"
+            loss = np.exp(-np.arange(200) / rng.uniform(20, 80)) + rng.normal(0, .01, 200)
+            ts.write_history(run_id, {"loss": loss, "accuracy": 1 - loss / 2})
+            runs.append({"run_id": run_id, "architecture": arch, "status": "done",
+                         "config": {"lr": float(10 ** rng.uniform(-5, -2)), "seed": r % 3},
+                         "metrics": {"accuracy": float(rng.uniform(0.5, 0.95))},
+                         "timeseries": f"timeseries/{run_id}.h5",
+                         "notes": f"{arch} run {r}: {'plateau' if r % 4 == 0 else 'smooth'}"})
+        doc = {"hypothesis_id": f"h{h:04d}", "runs": runs,
+               "hypothesis": f"{archs[h % 5]} with schedule {h % 13} and augmentation {h % 7}"}
+        (folder / "results" / f"h{h:04d}_results.json").write_text(json.dumps(doc), "utf-8")
+    emb, real, fake = _fake_bulk_embeddings()
+    emb.embed_texts = fake
+    try:
+        summary = Lab(folder).reindex()
+    finally:
+        emb.embed_texts = real
+    print(f"built the bench lab: {summary.indexed} runs indexed", file=sys.stderr)
+
+
+def bench_search(app, folder: Path, experiments: int) -> list[tuple]:
+    from gui.experiments.panel import ExperimentsPanel
+    from storage import Lab
+
+    start = time.perf_counter()
+    _build_lab(folder, experiments)
+    print(f"lab ready in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    panel = ExperimentsPanel()
+    panel.resize(1400, 900)
+    panel.show()
+    search, plots = panel.search, panel.plots
+    shown, drawn = [], []
+    search.results_shown.connect(shown.append)
+    plots.drawn.connect(lambda: drawn.append(1))
+    panel.open_lab(str(folder))
+    _wait(app, lambda: shown and not search.is_busy(), timeout=600)
+    count = search.lab.index.count()
+    gui_times, base_times = [], []
+    lab = Lab(folder)
+    lab.search("warm up the model")  # load the embedding model outside the timings
+    for text, where in QUERIES * 2:
+        shown.clear()
+        drawn.clear()
+        start = time.perf_counter()
+        search.query.blockSignals(True)
+        search.query.setText(text)
+        search.query.blockSignals(False)
+        search.filters.expression.blockSignals(True)
+        search.filters.expression.setText(where)
+        search.filters.expression.blockSignals(False)
+        search.run_query()  # what the debounce timer calls
+        _wait(app, lambda: shown and not search.is_busy())
+        search.select_rows(list(range(min(5, search.model.rowCount()))))
+        _wait(app, lambda: drawn and not plots.is_busy())
+        plots.plot_widget.grab()
+        gui_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        hits = lab.search(text=text, where=where or None, limit=200)
+        for hit in hits[:5]:
+            lab.history(hit.id, ["loss"])
+        base_times.append(time.perf_counter() - start)
+    panel.plots.shutdown()
+    label = f"{count:,} experiments"
+    return [("search to plot, median", label, statistics.median(gui_times),
+             statistics.median(base_times), 0.3),
+            ("search to plot, worst", label, max(gui_times), max(base_times), 0.3)]
+
+
+def _print(rows: list[tuple]) -> None:
+    print()
+    print(f"{'measure':<26} {'data':<24} {'loupe':>10} {'baseline':>10} {'ratio':>7} {'goal':>8}")
+    for name, data, ours, base, goal in rows:
+        ok = "ok" if ours <= goal else "MISSED"
+        print(f"{name:<26} {data:<24} {ours * 1000:>8.1f}ms {base * 1000:>8.1f}ms "
+              f"{ours / base:>7.2f} {goal * 1000:>5.0f}ms {ok}")
+    print("\nbaselines: part 1 = plain pyqtgraph PlotWidget (no downsampling, no clipping); "
+          "part 2 = storage API alone (Lab.search + Lab.history of the top 5), no GUI.")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
