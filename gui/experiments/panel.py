@@ -15,7 +15,7 @@ from gui.experiments.plot_panel import PlotPanel
 from gui.experiments.search_panel import SearchPanel
 from gui.experiments.series_data import LabSource, RunRef
 
-SHOWCASE_RUNS = 6  # runs selected for a screenshot when nothing is selected yet
+SHOWCASE_RUNS = 5  # runs selected for a screenshot when nothing is selected yet
 
 
 class ExperimentsPanel(QWidget):
@@ -30,7 +30,7 @@ class ExperimentsPanel(QWidget):
         self.splitter.addWidget(self.plots)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([560, 840])
+        self.splitter.setSizes([520, 880])
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.splitter)
@@ -46,20 +46,15 @@ class ExperimentsPanel(QWidget):
         return self.search.is_busy() or self.plots.is_busy()
 
     def show_target(self, what: str) -> None:
-        """For screenshots: with results but no selection, plot the first runs of one hypothesis."""
+        """For screenshots: with results but no selection, plot the top runs."""
         if what in ("search", "plots") and not self.search.selected_hits():
             self.search.select_rows(self._showcase_rows())
         if what == "plots":
             self.splitter.setSizes([380, 1020])
 
     def _showcase_rows(self) -> list[int]:
-        model = self.search.model
-        if model.rowCount() == 0:
-            return []
-        first = model.hit(0).metadata.get("hypothesis_id")
-        rows = [r for r in range(model.rowCount())
-                if first is not None and model.hit(r).metadata.get("hypothesis_id") == first]
-        return (rows or list(range(model.rowCount())))[:SHOWCASE_RUNS]
+        """The top rows (best runs first in a listing): visible, and worth comparing."""
+        return list(range(min(SHOWCASE_RUNS, self.search.model.rowCount())))
 
     def _plot_hits(self, hits: list) -> None:
         lab = self.search.lab

@@ -122,16 +122,15 @@ class PlotControls(QWidget):
             band=self.band.currentData(), live=self.live.isChecked(),
             interval_s=self.interval.value(), follow=self.follow.isChecked())
 
-    def set_metrics(self, names: list[str]) -> None:
-        """Offer ``names``; keep the current metric, else the remembered one, else a loss."""
-        wanted = self.metric.currentText() or str(_store().value("plots/metric", "loss"))
+    def remembered_metric(self) -> str:
+        return str(_store().value("plots/metric", "loss") or "loss")
+
+    def set_metrics(self, names: list[str], current: str) -> None:
+        """Offer ``names`` with ``current`` (the metric that was read) selected."""
         self.metric.blockSignals(True)
         self.metric.clear()
         self.metric.addItems(names)
-        for choice in (wanted, "loss", "val_loss", "accuracy"):
-            if choice in names:
-                self.metric.setCurrentText(choice)
-                break
+        self.metric.setCurrentText(current)
         self.metric.blockSignals(False)
 
     def set_group_fields(self, fields: list[str]) -> None:

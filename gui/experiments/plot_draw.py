@@ -104,7 +104,9 @@ class CurveDrawer:
                used: set) -> pg.PlotDataItem:
         item = self._items.get(key)
         if item is None:
-            item = pg.PlotDataItem(connect="finite", antialias=False)
+            # One min/max pair per pixel column keeps every peak (pyqtgraph's default is 5 per
+            # column, 5x the vertices for the same picture).
+            item = pg.PlotDataItem(connect="finite", antialias=False, autoDownsampleFactor=1.0)
             self._plot.addItem(item)
             # The two settings that keep a million points fast (a few points per pixel column).
             # Set after addItem: PlotItem.addItem overwrites them with the plot's own modes.

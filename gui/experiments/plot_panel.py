@@ -23,7 +23,7 @@ from gui.experiments.plot_controls import PlotControls, PlotOptions
 from gui.experiments.plot_draw import CurveDrawer
 from gui.experiments.plot_hover import PlotHover
 from gui.experiments.run_colors import RunColors, session_colors
-from gui.experiments.series_data import RunData, RunRef, list_metrics, load_runs
+from gui.experiments.series_data import RunData, RunRef, load_runs, load_with_metrics
 from gui.experiments.summary_table import SummaryTable
 from gui.workers import LatestOnly, submit
 
@@ -72,7 +72,7 @@ class PlotPanel(QWidget):
         split.addWidget(self.summary)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
-        split.setSizes([780, 300])
+        split.setSizes([700, 380])
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.controls)
@@ -97,21 +97,23 @@ class PlotPanel(QWidget):
             self._draw(([], []))
             return
         self._set_message(f"Reading {len(self.refs)} run(s)...")
-        self._loader.submit(self._read_all, list(self.refs), self.options.metric,
+        metric = self.options.metric or self.controls.remembered_metric()
+        self._loader.submit(self._read_all, list(self.refs), metric,
                             on_done=self._on_read, on_error=self._on_error)
 
     @staticmethod
-    def _read_all(refs: list[RunRef], metric: str) -> tuple[list[str], list[RunData]]:
-        metrics = list_metrics(refs)
-        if metric not in metrics:
+    def _read_all(refs: list[RunRef], metric: str) -> tuple[list[str], list[RunData], str]:
+        metrics, runs = load_with_metrics(refs, metric)
+        if metrics and metric not in metrics:  # a second pass only when the metric is missing
             metric = next((m for m in ("loss", "val_loss", "accuracy") if m in metrics),
-                          metrics[0] if metrics else metric)
-        return metrics, load_runs(refs, metric)
+                          metrics[0])
+            runs = load_runs(refs, metric)
+        return metrics, runs, metric
 
-    def _on_read(self, result: tuple[list[str], list[RunData]]) -> None:
-        metrics, runs = result
+    def _on_read(self, result: tuple[list[str], list[RunData], str]) -> None:
+        metrics, runs, metric = result
         self.metrics = metrics
-        self.controls.set_metrics(metrics)
+        self.controls.set_metrics(metrics, metric)
         self.runs = {r.run_id: r for r in runs}
         if not metrics:
             self._set_message("These runs have no time series to plot.")
@@ -122,9 +124,9 @@ class PlotPanel(QWidget):
         if not self.refs:
             return
         self._reset_view = True
-        metrics = list(self.metrics)
-        self._loader.submit(load_runs, list(self.refs), self.options.metric,
-                            on_done=lambda runs: self._on_read((metrics, runs)),
+        metrics, metric = list(self.metrics), self.options.metric
+        self._loader.submit(load_runs, list(self.refs), metric,
+                            on_done=lambda runs: self._on_read((metrics, runs, metric)),
                             on_error=self._on_error)
 
     def _recompute(self) -> None:

@@ -29,6 +29,7 @@ class SeriesReader(Protocol):
 
 class RunSource(Protocol):
     def metrics(self) -> list[str]: ...
+    def load(self, metric: str) -> tuple[list[str], dict[str, np.ndarray]]: ...
     def read(self, names: Iterable[str]) -> dict[str, np.ndarray]: ...
     def open_reader(self) -> SeriesReader | None: ...
 
@@ -79,6 +80,18 @@ class FileSource:
                     continue
         return out
 
+    def load(self, metric: str) -> tuple[list[str], dict[str, np.ndarray]]:
+        """The metric names and ``metric`` with its x keys, in one open of the file."""
+        out = {}
+        with self.open_reader() as reader:
+            names = reader.metrics()
+            for name in (metric, *X_KEYS):
+                try:
+                    out[name] = np.asarray(reader.read(name), dtype=_dtype(name))
+                except KeyError:
+                    continue
+        return names, out
+
     def open_reader(self) -> Any:
         from storage import SeriesReader
 
@@ -102,6 +115,16 @@ class LabSource:
             return file.metrics()
         return [k for k in self.lab.history(self.exp_id) if k not in X_KEYS]
 
+    def load(self, metric: str) -> tuple[list[str], dict[str, np.ndarray]]:
+        file = self._file()
+        if file is not None:
+            return file.load(metric)
+        history = self.lab.history(self.exp_id)  # short histories: JSON, read whole
+        names = [k for k in history if k not in X_KEYS]
+        wanted = (metric, *X_KEYS)
+        return names, {k: np.asarray(v, dtype=_dtype(k)) for k, v in history.items()
+                       if k in wanted}
+
     def read(self, names: Iterable[str]) -> dict[str, np.ndarray]:
         wanted = list(names)
         history = self.lab.history(self.exp_id, metrics=[n for n in wanted if n not in X_KEYS])
@@ -120,6 +143,21 @@ def load_runs(refs: Iterable[RunRef], metric: str) -> list[RunData]:
         except Exception as exc:  # noqa: BLE001 - any failure becomes this run's error
             out.append(RunData(ref, error=f"{type(exc).__name__}: {exc}"))
     return out
+
+
+def load_with_metrics(refs: Iterable[RunRef], metric: str) -> tuple[list[str], list[RunData]]:
+    """Every run's metric names (union, first-seen order) and ``metric``: one open per run."""
+    seen: dict[str, None] = {}
+    runs = []
+    for ref in refs:
+        try:
+            names, arrays = ref.source.load(metric)
+        except Exception as exc:  # noqa: BLE001 - any failure becomes this run's error
+            runs.append(RunData(ref, error=f"{type(exc).__name__}: {exc}"))
+            continue
+        seen.update(dict.fromkeys(names))
+        runs.append(RunData(ref, arrays))
+    return list(seen), runs
 
 
 def list_metrics(refs: Iterable[RunRef]) -> list[str]:

@@ -30,7 +30,7 @@ class SummaryTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)
         self.setAlternatingRowColors(True)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # run ids differ at both ends
+        self.setTextElideMode(Qt.TextElideMode.ElideLeft)  # run ids differ at the end (seed)
         self.setMinimumWidth(300)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -76,7 +76,7 @@ def _number_item(value: float | None, integer: bool = False) -> QTableWidgetItem
     elif integer and float(value).is_integer():
         text = str(int(value))
     else:
-        text = f"{value:.6g}"
+        text = f"{value:.4g}"
     item = QTableWidgetItem(text)
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item

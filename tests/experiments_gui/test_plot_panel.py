@@ -142,8 +142,8 @@ def test_summary_table_last_best_epoch(panel, series_dir) -> None:
     loss = _loss(series_dir, "a")
     row = panel.summary.row_values(0)
     assert row[0] == "a"
-    assert float(row[1]) == pytest.approx(loss[-1], rel=1e-5)
-    assert float(row[2]) == pytest.approx(loss.min(), rel=1e-5)
+    assert float(row[1]) == pytest.approx(loss[-1], rel=1e-3)  # shown with 4 significant digits
+    assert float(row[2]) == pytest.approx(loss.min(), rel=1e-3)  # shown with 4 significant digits
     assert int(row[3]) == int(np.argmin(loss))
 
 
