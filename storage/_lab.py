@@ -107,10 +107,14 @@ class Lab:
         reports, report_failures = self.files.lab_reports()
         summary.failed.extend(report_failures)
         reports_sig = self.files.reports_signature()
-        redo_all = manifest.get("root") != str(self.path) or manifest.get("reports") != reports_sig
+        wiped = not self.chroma.is_server and not Path(self.chroma.persist_directory).exists()
+        index = self.index
+        indexed_before = any(e.get("runs") for e in manifest.get("files", {}).values())
+        redo_all = (wiped or manifest.get("root") != str(self.path)
+                    or manifest.get("reports") != reports_sig
+                    or (indexed_before and index.count() == 0))  # index folder or server wiped
         old_files: dict[str, Any] = manifest.get("files", {}) if not redo_all else {}
         current = self.files.results_signatures()
-        index = self.index
         for name in sorted(set(manifest.get("files", {})) - set(current)):
             gone = list(manifest["files"][name].get("runs", {}))
             index.delete(gone)

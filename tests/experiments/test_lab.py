@@ -149,3 +149,22 @@ def test_demo_is_deterministic(tmp_path) -> None:
     run = json.loads((tmp_path / "a" / "results" / "h001_results.json").read_text())["runs"][0]
     np.testing.assert_array_equal(Lab(tmp_path / "a").history(run["run_id"])["loss"],
                                   Lab(tmp_path / "b").history(run["run_id"])["loss"])
+
+
+def test_deleted_index_folder_is_rebuilt(demo_lab, tmp_path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO, subprocess_env
+
+    lab = Lab(demo_lab)
+    lab.reindex()
+    count = lab.index.count()
+    shutil.rmtree(demo_lab / ".loupe" / "index")
+    assert Lab(demo_lab).index_status() == "missing"
+    # a new process, as after a restart (Chroma caches an open index inside a process)
+    out = subprocess.run([sys.executable, "-m", "gui", "index", str(demo_lab), "--quiet"],
+                         cwd=REPO, env=subprocess_env(tmp_path), capture_output=True, text=True,
+                         check=True, timeout=300)
+    assert f"indexed {count} runs" in out.stderr
