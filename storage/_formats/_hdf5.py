@@ -137,8 +137,8 @@ class _Reader:
     def dataset(self, ds: Any) -> Any:
         arr = ds[()]
         attrs = ds.attrs
-        if not isinstance(arr, np.ndarray):  # h5py returns scalars of 0-d datasets as numpy
-            arr = np.asarray(arr)
+        if not isinstance(arr, np.ndarray):  # a 0-d dataset reads as a native-order scalar
+            arr = np.asarray(arr, dtype=ds.dtype)
         ml = attrs.get("__dl_dtype__")
         if ml is not None:
             from .._dljson._dtypes import parse_dtype

@@ -66,7 +66,7 @@ class Writer:
         elif isinstance(value, Mapping):
             kind = "pairs"
             for i, (key, v) in enumerate(value.items()):
-                key_text = self._json(key, f"<key {key!r}>")
+                key_text = self._json(key)
                 items.append([str(i), self._child(group, str(i), v, key), key_text])
         else:
             kind = "tuple" if isinstance(value, tuple) else "list"
@@ -100,10 +100,10 @@ class Writer:
                 return "a"
             except (ValueError, UnicodeEncodeError, TypeError):
                 pass  # embedded NUL, lone surrogate: fall through to DL-JSON
-        group.attrs[name] = self._json(value, "")
+        group.attrs[name] = self._json(value)
         return "j"
 
-    def _json(self, value: Any, where: str) -> str:
+    def _json(self, value: Any) -> str:
         pieces = dumps_pieces(value, **self.options.text_args())
         return join_pieces(pieces).decode("ascii").rstrip("\n")
 

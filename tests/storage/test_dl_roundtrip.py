@@ -31,6 +31,7 @@ def _arrays() -> dict[str, np.ndarray]:
     out["bf16_big"] = np.linspace(-3, 3, 1000).astype(ml_dtypes.bfloat16).reshape(10, 100)
     out["big_endian"] = np.arange(12, dtype=">f8").reshape(3, 4)
     out["big_endian_int"] = np.arange(1000, dtype=">i4")
+    out["big_endian_0d"] = np.array(-3, dtype=">i2")
     out["fortran"] = np.asfortranarray(np.arange(12.0).reshape(3, 4))
     out["fortran_big"] = np.asfortranarray(rng.standard_normal((50, 20)))
     out["specials"] = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e-310], dtype=np.float64)
