@@ -9,6 +9,8 @@ s3fs and boto3) or :attr:`RemoteOptions.endpoint_url` name the endpoint.
 
 from __future__ import annotations
 
+import atexit
+import weakref
 from typing import IO
 
 import h5py
@@ -56,7 +58,22 @@ def open_fsspec_h5(url: RemoteURL, options: RemoteOptions | None = None, fileobj
         fileobj.close()
         reraise(exc, url.display)
     h5._loupe_fileobj = fileobj
+    _OPEN.add(h5)
     return h5
+
+
+_OPEN: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close remote files before the interpreter tears down fsspec's event loop: HDF5 closing
+    a file at exit would call back into a half-finalized Python file object (a segfault)."""
+    for h5 in list(_OPEN):
+        try:
+            h5.close()
+        except Exception:  # the server may be gone; nothing to save at exit
+            pass
 
 
 class _OwningFile(h5py.File):

@@ -25,7 +25,9 @@ def window(qtbot):
     qtbot.addWidget(win)
     win.resize(1200, 800)
     win.show()
-    return win
+    yield win
+    for source in win.browser.model.sources():  # remote connections end with the test
+        source.close()
 
 
 def _names(model, index) -> list[str]:
