@@ -1,4 +1,8 @@
-"""Storage tests: make this folder's helper modules (``dl_compare``) importable."""
+"""Storage tests: make this folder's helper module (``dl_compare``) importable.
+
+Appended, not prepended: ``tests/`` must stay first, or ``from conftest import ...`` in other
+test folders would find this file instead of ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,4 +11,4 @@ from pathlib import Path
 
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
+    sys.path.append(_HERE)
