@@ -22,6 +22,19 @@ def write_series(path: Path, loss, *, steps=None, extra: dict | None = None) -> 
     return path
 
 
+def writer_env() -> dict[str, str]:
+    """Environment of a writer subprocess: this source tree importable, no display needed.
+
+    (Not taken from the top conftest: ``import conftest`` can resolve to another folder's.)
+    """
+    import os
+
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(repo) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
 def wait_drawn(qtbot, panel, action, timeout: int = 20000) -> None:
     """Run ``action`` and wait for the plot's next draw with nothing left in flight."""
     with qtbot.waitSignal(panel.drawn, timeout=timeout):

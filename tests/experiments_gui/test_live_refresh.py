@@ -8,8 +8,7 @@ import textwrap
 import time
 
 import pytest
-from conftest import subprocess_env
-from experiments_gui.expgui_helpers import wait_drawn
+from experiments_gui.expgui_helpers import wait_drawn, writer_env
 
 from gui.experiments.plot_panel import PlotPanel
 from gui.experiments.series_data import FileSource, RunRef
@@ -43,7 +42,7 @@ WRITER = textwrap.dedent("""
 @pytest.fixture
 def writer(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)],
-                            env=subprocess_env(tmp_path))
+                            env=writer_env())
     yield proc
     (tmp_path / "stop").touch()
     for gate in ("go1", "go2"):
