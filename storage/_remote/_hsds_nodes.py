@@ -61,6 +61,51 @@ def describe_one(group, parent: str, name: str) -> NodeInfo:
     return node
 
 
+_FILTER_NAMES = {"H5Z_FILTER_DEFLATE": "gzip", "H5Z_FILTER_SHUFFLE": "shuffle",
+                 "H5Z_FILTER_FLETCHER32": "fletcher32", "H5Z_FILTER_SZIP": "szip",
+                 "H5Z_FILTER_NBIT": "nbit", "H5Z_FILTER_SCALEOFFSET": "scaleoffset",
+                 "H5Z_FILTER_LZF": "lzf"}
+
+
+def describe_by_id(group, parent: str, name: str, link: dict | None) -> NodeInfo | None:
+    """Details of a hard-linked member from one request for its object, by the id the link
+    list gave; None when that is not possible (soft or external link, unknown answer)."""
+    if not link or link.get("class") != "H5L_TYPE_HARD" or not link.get("id"):
+        return None
+    collection = link.get("collection")
+    if collection not in ("groups", "datasets"):
+        return None
+    try:
+        from h5pyd._hl.h5type import createDataType
+
+        rsp = group.id.http_conn.GET(f"/{collection}/{link['id']}")
+        if rsp.status_code != 200:
+            return None  # the h5pyd way then says what is wrong
+        doc = rsp.json()
+        node = NodeInfo(join_path(parent, name), name, detailed=True,
+                        n_attrs=doc.get("attributeCount"))
+        if collection == "groups":
+            node.kind, node.n_children = GROUP, doc.get("linkCount")
+            return node
+        node.kind = DATASET
+        shape = doc.get("shape", {})
+        node.shape = None if shape.get("class") == "H5S_NULL" else \
+            () if shape.get("class") == "H5S_SCALAR" else tuple(shape.get("dims", ()))
+        dtype = createDataType(doc["type"])
+    except Exception:  # anything unexpected: describe it the slow, thorough way
+        return None
+    node.dtype = dtype_text(dtype)
+    node.extra["dtype_kind"] = dtype.kind
+    node.extra["fields"] = tuple(dtype.names or ())
+    props = doc.get("creationProperties", {})
+    node.extra["layout"] = "chunked" if "CHUNK" in str(props.get("layout", {}).get("class")) \
+        else "contiguous"
+    filters = [_FILTER_NAMES.get(f.get("class"), str(f.get("name", f.get("class", "?"))))
+               for f in props.get("filters", [])]
+    node.compression = ", ".join(filters)
+    return node
+
+
 def fill_object(node: NodeInfo, obj) -> None:
     """Kind, shape, type, chunks and compression of an open h5pyd object."""
     kind = kind_of(obj)
@@ -125,5 +170,5 @@ def properties(obj, path: str) -> list[tuple[str, str]]:
     return rows
 
 
-__all__ = ["DATASET", "GROUP", "attributes", "describe_one", "fill_object", "kind_of",
-           "properties"]
+__all__ = ["DATASET", "GROUP", "attributes", "describe_by_id", "describe_one", "fill_object",
+           "kind_of", "properties"]
