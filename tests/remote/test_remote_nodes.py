@@ -71,6 +71,7 @@ def test_run_file_through_open_source(server: str, request: pytest.FixtureReques
         props = dict(source.properties("/metrics/loss"))
         assert props["Source"] == url and props["Shape"] == "1000"
         assert ("h5pyd" if server == "hsds" else "fsspec") in source.snippet("/metrics/loss")
+        assert "/metrics/loss" in {n.path for n in source.find("LOSS")}  # the filter box
 
 
 def test_hsds_corpus_files_match_local(hsds_corpus: dict[str, str], corpus: Path) -> None:
