@@ -6,8 +6,9 @@ from typing import Any
 
 from ._decode import MARKERS, Context, TorchUnavailableWarning, decode_value
 from ._encode import Encoder
+from ._envelope import compressed_pieces
 from ._payload import CODECS
-from ._text import compressed_pieces, dumps_pieces, join_pieces, loads, write_pieces
+from ._text import dumps_pieces, join_pieces, loads, write_pieces
 
 
 def encode(data: Any, *, inline_max: int, codec: str, level: int) -> Any:

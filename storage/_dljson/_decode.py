@@ -32,9 +32,15 @@ class TorchUnavailableWarning(UserWarning):
 
 
 def _decode_compressed(d: dict[str, Any], ctx: Context) -> Any:
-    from ._text import load_compressed_marker  # the envelope holds a whole DL-JSON text
+    from ._envelope import load_compressed_marker  # the envelope holds a whole DL-JSON text
 
     return load_compressed_marker(d, ctx)
+
+
+def _decode_payload_ref(d: dict[str, Any], ctx: Context) -> Any:
+    from ._envelope import decode_payload_ref
+
+    return decode_payload_ref(d, ctx)
 
 
 MARKERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
@@ -54,6 +60,7 @@ MARKERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
     "frozenset": decode_items,
     "dict": decode_dict,
     "compressed": _decode_compressed,
+    "payload_ref": _decode_payload_ref,
 }
 
 
@@ -61,11 +68,16 @@ class Context:
     """What decoding one document needs: the target device, blobs cut out of the file text."""
 
     def __init__(self, device: Any = None, blobs: list[memoryview] | None = None,
-                 prefix: str = "") -> None:
+                 prefix: str = "", refs: list[Any] | None = None) -> None:
         self.device = device
         self.blobs = blobs or []
         self.prefix = prefix  # placeholder prefix of this load's blobs
+        self.refs = refs  # decoded out-of-line payloads of the enclosing compressed envelope
         self._torch: Any = False
+
+    def with_blobs(self, blobs: list[memoryview], prefix: str) -> Context:
+        """The same context for a text whose long payloads were cut out as ``blobs``."""
+        return Context(self.device, blobs, prefix, self.refs)
 
     def torch(self) -> Any:
         """The torch module, or None (with a warning) when it is not installed."""

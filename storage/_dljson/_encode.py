@@ -38,20 +38,29 @@ class _Failure(Exception):
         self.parts: list[str] = []
 
 
+def _same(marker: dict[str, Any]) -> Any:
+    return marker
+
+
 def _key_text(key: Any) -> str:
     return f"[{json.dumps(key)}]" if isinstance(key, str) else f"[{key!r}]"
 
 
 class Encoder:
     """Encodes one document. ``payload`` turns raw payload bytes into the string put in the
-    marker (base64); a file writer replaces it to keep large payloads out of ``json``."""
+    marker (base64); a file writer replaces it to keep large payloads out of ``json``.
+    ``outline``, when given, sees every marker that carries a payload (arrays, tensors, bytes)
+    and returns what goes in its place: the ``compressed`` writer moves large ones out of the
+    text it compresses."""
 
     def __init__(self, *, inline_max: int, codec: str, level: int,
-                 payload: Callable[[Any], str] | None = None) -> None:
+                 payload: Callable[[Any], str] | None = None,
+                 outline: Callable[[dict[str, Any]], Any] | None = None) -> None:
         self.inline_max = inline_max
         self.codec = codec
         self.level = level
         self.payload = payload or b64_text
+        self.outline = outline or _same
 
     def encode(self, obj: Any) -> Any:
         try:
@@ -115,12 +124,12 @@ class Encoder:
 
     def _marker(self, obj: Any) -> Any:
         if isinstance(obj, np.ndarray):
-            return encode_array(obj, self)
+            return self.outline(encode_array(obj, self))
         if isinstance(obj, np.generic):
             return encode_numpy_scalar(obj, self)
         torch = sys.modules.get("torch")
         if torch is not None and isinstance(obj, torch.Tensor):
-            return encode_tensor(obj, self)
+            return self.outline(encode_tensor(obj, self))
         if isinstance(obj, Mapping):
             return self._dict(obj)
         if isinstance(obj, (tuple, set, frozenset)):
@@ -154,7 +163,7 @@ class Encoder:
         if isinstance(obj, dt.timedelta):
             return encode_timedelta(obj)
         if isinstance(obj, (bytes, bytearray)):
-            return encode_bytes(obj, self)
+            return self.outline(encode_bytes(obj, self))
         if isinstance(obj, PurePath):
             return encode_path(obj)
         raise TypeError(f"{type(obj).__module__}.{type(obj).__qualname__} has no DL-JSON marker; "

@@ -24,7 +24,7 @@ from typing import IO, Any
 from .._errors import CorruptFileError, EncodeError
 from ._decode import Context, make_hook
 from ._encode import Encoder
-from ._payload import b64_text, iter_b64, pack, unpack
+from ._payload import b64_text, iter_b64
 
 BLOB_MIN = 1024  # base64 strings at least this long travel outside the JSON serializer/parser
 _RAW_MIN = BLOB_MIN // 4 * 3
@@ -41,7 +41,7 @@ class RawPayload:
         self.raw = raw
 
 
-def _placeholder_prefix() -> str:
+def placeholder_prefix() -> str:
     # A fresh nonce per document: no user string can collide with it.
     return f"\x00dlblob:{secrets.token_hex(8)}:"
 
@@ -52,7 +52,7 @@ def dumps_pieces(data: Any, *, inline_max: int, codec: str, level: int) -> list[
     The whole document is encoded before this returns; only base64 conversion is left for
     :func:`write_pieces`, so an unencodable value fails before any file is touched.
     """
-    prefix = _placeholder_prefix()
+    prefix = placeholder_prefix()
     blobs: list[Any] = []
 
     def payload(raw: Any) -> str:
@@ -62,10 +62,19 @@ def dumps_pieces(data: Any, *, inline_max: int, codec: str, level: int) -> list[
         return f"{prefix}{len(blobs) - 1}"
 
     value = Encoder(inline_max=inline_max, codec=codec, level=level, payload=payload).encode(data)
+    return split_pieces(dumps_value(value), prefix, blobs)
+
+
+def dumps_value(value: Any) -> str:
+    """``json.dumps`` of an encoded value, in the layout every DL-JSON file uses."""
     try:
-        text = json.dumps(value, ensure_ascii=True, allow_nan=False)
+        return json.dumps(value, ensure_ascii=True, allow_nan=False)
     except ValueError as exc:  # an int over Python's 4300-digit conversion limit
         raise EncodeError(f"cannot save data: {exc}", location="data") from None
+
+
+def split_pieces(text: str, prefix: str, blobs: list[Any]) -> list[Any]:
+    """``text`` with each placeholder ``prefix + index`` string replaced by ``blobs[index]``."""
     if not blobs:
         return [text.encode("ascii"), b"\n"]
     pattern = '"' + re.escape(json.dumps(prefix)[1:-1]) + r'(\d+)"'
@@ -93,24 +102,15 @@ def join_pieces(pieces: list[Any]) -> bytes:
                                                  else (p,)))
 
 
-def compressed_pieces(data: Any, *, inline_max: int, codec: str, level: int) -> list[Any]:
-    """The ``compressed`` envelope: the DL-JSON text of ``data`` zstd/zlib-compressed, base64."""
-    envelope_codec = codec if codec != "none" else "zstd"
-    inner = join_pieces(dumps_pieces(data, inline_max=inline_max, codec=codec, level=level))
-    _, payload = pack(memoryview(inner), envelope_codec, level, force=True)
-    head = json.dumps({"__type__": "compressed", "codec": envelope_codec, "encoding": "base64"})
-    return [head[:-1].encode("ascii"), b', "data": "', RawPayload(payload), b'"}\n']
+def loads(raw: Any, *, device: Any = None, path: object = None,
+          refs: list[Any] | None = None) -> Any:
+    """Parse DL-JSON (or any JSON) from ``bytes`` or an ``mmap`` and decode its markers.
 
-
-def load_compressed_marker(d: dict[str, Any], ctx: Context) -> Any:
-    raw = unpack(d.get("data"), d.get("codec"))
-    return loads(bytes(raw) if not isinstance(raw, bytes) else raw, device=ctx.device)
-
-
-def loads(raw: Any, *, device: Any = None, path: object = None) -> Any:
-    """Parse DL-JSON (or any JSON) from ``bytes`` or an ``mmap`` and decode its markers."""
+    ``refs`` are the decoded out-of-line payloads of a ``compressed`` envelope whose inner
+    text this is (see ``_envelope``); ``payload_ref`` markers pick from them.
+    """
     try:
-        return _loads(raw, device, path)
+        return _loads(raw, Context(device, refs=refs), path)
     except CorruptFileError as exc:
         if exc.path is not None or path is None:
             raise
@@ -118,23 +118,23 @@ def loads(raw: Any, *, device: Any = None, path: object = None) -> Any:
                                column=exc.column) from None
 
 
-def _loads(raw: Any, device: Any, path: object) -> Any:
+def _loads(raw: Any, ctx: Context, path: object) -> Any:
     first = bytes(raw[:4])
     if first.startswith(_BOMS_OTHER) or (len(first) >= 2 and 0 in first):
-        return _loads_text(_decode_text(bytes(raw), path), Context(device), path)
+        return _loads_text(_decode_text(bytes(raw), path), ctx, path)
     start = 3 if first.startswith(b"\xef\xbb\xbf") else 0
-    prefix = _placeholder_prefix()
+    prefix = placeholder_prefix()
     views: list[memoryview] = []
     try:
         skeleton, blobs = _cut(raw, start, prefix, views)
         if not blobs:
-            return _loads_text(_decode_text(bytes(raw[start:]), path), Context(device), path)
-        ctx = Context(device, blobs, prefix)
+            return _loads_text(_decode_text(bytes(raw[start:]), path), ctx, path)
+        cut = ctx.with_blobs(blobs, prefix)
         try:
-            return json.loads(_decode_text(skeleton, path), object_hook=make_hook(ctx))
+            return json.loads(_decode_text(skeleton, path), object_hook=make_hook(cut))
         except (json.JSONDecodeError, RecursionError):
             # Report the error where it is in the real file (and be safe if cutting misjudged).
-            return _loads_text(_decode_text(bytes(raw[start:]), path), Context(device), path)
+            return _loads_text(_decode_text(bytes(raw[start:]), path), ctx, path)
     finally:
         for view in reversed(views):  # an mmap cannot close while views of it are alive
             view.release()

@@ -1,5 +1,7 @@
 """The ``compressed`` format: the DL-JSON document inside one marker holding zstd or zlib bytes
 in base64. Still valid JSON: ``{"__type__": "compressed", "codec": "zstd", ..., "data": "..."}``.
+Large arrays, tensors and bytes sit beside the compressed text in the marker's ``payloads``,
+each compressed on its raw bytes where that pays (layout and reasons: ``_dljson/_envelope``).
 """
 
 from __future__ import annotations
