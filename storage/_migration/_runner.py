@@ -8,6 +8,7 @@ at every instant either the journal or a report says where each original's backu
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import threading
@@ -26,16 +27,24 @@ from ._worker import convert_file, plan_file
 _TEMP = re.compile(r"^\.(.+)\.[A-Za-z0-9_]+\.(partial|backup-tmp)$")
 
 ProgressFn = Callable[[ProgressEvent], None] | None
+_EVERY_S = 0.05  # throttle of progress events
 
 
 class _Progress:
-    """Counts files and bytes and calls the user's callback (throttled for huge runs)."""
+    """Counts files and bytes and calls the user's callback.
+
+    Throttled for huge runs (every call may become a Qt signal): at most one event per
+    :data:`_EVERY_S`, except that the first event and the final state are always delivered. An
+    event held back is not lost: :meth:`close` sends the latest state when the run ends, so a
+    run that finishes or is cancelled within one throttle window still reports its true counts.
+    """
 
     def __init__(self, callback: ProgressFn, files_total: int, bytes_total: int) -> None:
         self.callback, self.files_total, self.bytes_total = callback, files_total, bytes_total
         self.files_done = self.bytes_done = 0
         self.start = time.perf_counter()
-        self._last = 0.0
+        self._last = -math.inf  # the first event always goes out
+        self._held: tuple[Path | None, str] | None = None  # the latest event held back
 
     def started(self, path: Path) -> None:
         self._emit(path, f"converting {path.name}", force=False)
@@ -45,13 +54,20 @@ class _Progress:
         self.bytes_done += size
         self._emit(path, message, force=self.files_done == self.files_total)
 
+    def close(self) -> None:
+        """Deliver the final state if the throttle held it back."""
+        if self._held is not None:
+            self._emit(*self._held, force=True)
+
     def _emit(self, current: Path | None, message: str, force: bool) -> None:
         if self.callback is None:
             return
         now = time.perf_counter()
-        if not force and now - self._last < 0.05:
+        if not force and now - self._last < _EVERY_S:
+            self._held = (current, message)
             return
         self._last = now
+        self._held = None
         elapsed = now - self.start
         eta = None
         if self.bytes_done and self.bytes_total:
@@ -78,6 +94,7 @@ def plan_migration(options: MigrationOptions, progress: ProgressFn = None,
 
     finished = run_tasks(plan_file, tasks, options.workers, lambda t: None, on_result, on_error,
                          cancel)
+    meter.close()
     plan.cancelled = not finished
     plan.items.sort(key=lambda i: str(i.path))
     return plan
@@ -196,6 +213,7 @@ def _convert_all(options: MigrationOptions, tasks: list[dict], report: Migration
 
     finished = run_tasks(convert_file, tasks, options.workers,
                          lambda t: meter.started(Path(t["path"])), on_result, on_error, cancel)
+    meter.close()
     for task in pending.values():
         reason = "not started: the run was cancelled" if not finished else "not finished"
         report.items.append(ReportItem(Path(task["path"]), "pending", reason=reason,
