@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QTabWidget, QWizard
 
 from gui import settings as loupe_settings
 from gui.about import show_about
@@ -184,6 +184,14 @@ class MainWindow(QMainWindow):
             self.resize(1400, 900)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        running = [w for w in self.findChildren(QWizard) if _is_converting(w)]
+        if running:
+            # A conversion is in flight: its wizard asks whether to stop (the journal keeps the
+            # rest resumable); the window stays open so nothing is cut off mid-file.
+            running[0].raise_()
+            running[0].reject()
+            event.ignore()
+            return
         for panel in (self.browser, self.experiments):
             if hasattr(panel, "confirm_close") and not panel.confirm_close():
                 event.ignore()
@@ -192,3 +200,6 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+def _is_converting(wizard: QWizard) -> bool:
+    run_page = getattr(wizard, "run", None)
+    return bool(run_page is not None and run_page.is_running())

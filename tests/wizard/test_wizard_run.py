@@ -216,3 +216,19 @@ def test_a_run_that_cannot_start_says_why(driver, results_folder: Path, tmp_path
     wizard.run.resume_button.click()
     driver.wait_run(wizard)
     assert wizard.run.state == "done"
+
+
+def test_closing_the_main_window_during_a_run_asks_the_wizard(
+        driver, big_folder: Path, main_window, qtbot, monkeypatch) -> None:
+    wizard = driver.open(big_folder, parent=main_window)
+    driver.to_preview(wizard, fmt="json", workers=1)
+    asked: list[str] = []
+    monkeypatch.setattr(common, "ask", lambda parent, title, text, **kw: asked.append(title))
+    driver.start_run(wizard)
+    main_window.show()
+    main_window.close()  # the user answers "Keep converting": nothing closes
+    assert asked == ["Stop the conversion?"]
+    assert main_window.isVisible() and wizard.run.is_running()
+    monkeypatch.setattr(common, "ask", lambda parent, title, text, **kw: True)
+    wizard.reject()
+    qtbot.waitUntil(lambda: not wizard.run.is_running(), timeout=driver.RUN_TIMEOUT_MS)
