@@ -17,6 +17,8 @@ from numpy.typing import ArrayLike
 # float64 overflow (1e308) while keeping blocks long, so the loop over blocks stays short.
 EMA_BLOCK_LOG = 150 * math.log(10)
 MAX_BLOCK = 1 << 16
+# Past a^n < exp(-DEBIAS_LOG) = 1e-17 the bias correction 1 - a^n is 1.0 in float64.
+DEBIAS_LOG = 17 * math.log(10)
 
 
 def ema(values: ArrayLike, weight: float) -> np.ndarray:
@@ -30,37 +32,53 @@ def ema(values: ArrayLike, weight: float) -> np.ndarray:
     if not 0.0 <= weight < 1.0:
         raise ValueError(f"EMA weight must be in [0, 1), got {weight}")
     finite = np.isfinite(y)
-    out = np.full(y.shape, np.nan)
-    v = y[finite]
+    all_finite = bool(finite.all())
+    v = y if all_finite else y[finite]  # the common case skips two million-point copies
     if v.size == 0 or weight == 0.0:
-        out[finite] = v
-        return out
-    raw = _ema_no_bias(v, weight)
-    n = np.arange(1, v.size + 1, dtype=np.float64)
-    out[finite] = raw / -np.expm1(n * math.log(weight))
+        return y.copy() if all_finite else np.where(finite, y, np.nan)
+    smoothed = _ema_no_bias(v, weight)
+    _debias(smoothed, weight)
+    if all_finite:
+        return smoothed
+    out = np.full(y.shape, np.nan)
+    out[finite] = smoothed
     return out
+
+
+def _debias(s: np.ndarray, a: float) -> None:
+    """Divide ``s_k`` by ``1 - a^(k+1)`` in place, only where that differs from 1 in float64."""
+    head = min(s.size, int(DEBIAS_LOG // -math.log(a)) + 1)
+    n = np.arange(1, head + 1, dtype=np.float64)
+    s[:head] /= -np.expm1(n * math.log(a))
 
 
 def _ema_no_bias(v: np.ndarray, a: float) -> np.ndarray:
-    """``s_k = a s_{k-1} + (1-a) v_k``, ``s_{-1} = 0``, vectorised block by block.
+    """``s_k = a s_{k-1} + (1-a) v_k``, ``s_{-1} = 0``, with no Python loop over points.
 
-    Inside a block ``s_{t+k} = a^(k+1) s_{t-1} + (1-a) a^k sum_j a^-j v_{t+j}``; the block length
-    keeps ``a^-j`` finite.
+    The series is cut into blocks of length L, laid out as the rows of a 2-D array. Inside a block
+    ``s_{t+k} = a^(k+1) s_{t-1} + (1-a) a^k sum_{j<=k} a^-j v_{t+j}``: one ``cumsum`` along the
+    rows computes every block's local average at once (L keeps ``a^-j`` finite). Only the carry
+    from one block to the next, ``S_j = a^L S_{j-1} + local_j[L-1]``, is a loop, over the blocks
+    (about 1,500 for a million points at weight 0.6).
     """
     block = int(min(MAX_BLOCK, max(1, EMA_BLOCK_LOG // -math.log(a))))
-    out = np.empty_like(v)
+    n = v.size
+    rows = -(-n // block)
+    padded = np.zeros(rows * block)
+    padded[:n] = v
+    grid = padded.reshape(rows, block)
     k = np.arange(block, dtype=np.float64)
-    up = np.exp(-k * math.log(a))  # a^-k
-    down = np.exp(k * math.log(a))  # a^k
-    prev = 0.0
-    for start in range(0, v.size, block):
-        chunk = v[start:start + block]
-        n = chunk.size
-        acc = np.cumsum(chunk * up[:n])
-        part = (1.0 - a) * down[:n] * acc + down[:n] * a * prev
-        out[start:start + n] = part
-        prev = part[-1]
-    return out
+    log_a = math.log(a)
+    grid *= np.exp(-k * log_a)  # a^-k
+    np.cumsum(grid, axis=1, out=grid)
+    grid *= (1.0 - a) * np.exp(k * log_a)  # now the local EMA of each block, from 0
+    carry = np.empty(rows)
+    prev, decay = 0.0, math.exp(block * log_a)
+    for j, last in enumerate(grid[:, -1].tolist()):
+        carry[j] = prev
+        prev = decay * prev + last
+    grid += carry[:, None] * np.exp((k + 1.0) * log_a)
+    return grid.reshape(-1)[:n]
 
 
 def moving_average(values: ArrayLike, window: float, x: ArrayLike | None = None) -> np.ndarray:

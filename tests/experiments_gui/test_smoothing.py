@@ -52,6 +52,13 @@ def test_ema_matches_reference_over_many_blocks(weight) -> None:
     assert np.allclose(got, want, rtol=1e-10, equal_nan=True)
 
 
+@pytest.mark.parametrize("weight", [0.3, 0.999])
+def test_ema_all_finite_fast_path_matches_reference(weight) -> None:
+    # No NaN: the series is smoothed in place of a copy, and only its head is debiased.
+    y = np.random.default_rng(4).normal(1.0, 0.3, 5000)
+    assert np.allclose(ema(y, weight), _reference_ema(y, weight), rtol=1e-10)
+
+
 def test_ema_does_not_spread_nan_or_inf() -> None:
     out = ema([1.0, np.nan, np.inf, 3.0], 0.5)
     assert np.isnan(out[1]) and np.isnan(out[2])
