@@ -22,12 +22,14 @@ from ._node import (
     join_path,
     parent_path,
 )
+from ._pages import PAGE_SIZE, ChildPage
 from ._slicing import DEFAULT_BUDGET, ReadCancelled, SliceResult, read_slice
 from ._source import Source, open_source, register_opener
 
 __all__ = [
     "BROKEN", "DATASET", "DATATYPE", "DEFAULT_BUDGET", "EXTERNAL_LINK", "GROUP", "KINDS",
-    "SOFT_LINK", "UNKNOWN", "UNREADABLE", "AttrInfo", "H5Source", "NodeInfo", "ReadCancelled",
-    "SliceResult", "Source", "dtype_text", "join_path", "open_h5_file", "open_source",
-    "parent_path", "read_attributes", "read_slice", "register_opener", "value_text",
+    "PAGE_SIZE", "SOFT_LINK", "UNKNOWN", "UNREADABLE", "AttrInfo", "ChildPage", "H5Source",
+    "NodeInfo", "ReadCancelled", "SliceResult", "Source", "dtype_text", "join_path",
+    "open_h5_file", "open_source", "parent_path", "read_attributes", "read_slice",
+    "register_opener", "value_text",
 ]

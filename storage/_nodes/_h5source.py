@@ -12,6 +12,7 @@ from .._errors import CorruptFileError, StorageFileNotFoundError, StoragePermiss
 from ._attrs import read_attributes
 from ._listing import describe, fill_object, list_children
 from ._node import GROUP, UNREADABLE, NodeInfo, parent_path
+from ._pages import PAGE_SIZE, OnPage, stream_members
 from ._properties import object_properties
 from ._slicing import DEFAULT_BUDGET, SliceResult
 from ._source import Source
@@ -88,6 +89,15 @@ class H5Source(Source):
     def list_children(self, path: str) -> list[NodeInfo]:
         with self.lock:
             return list_children(self.file[path or "/"], path or "/", self.probe_limit)
+
+    def stream_children(self, path: str, on_page: OnPage, *, page_size: int = PAGE_SIZE,
+                        cancel: threading.Event | None = None) -> int:
+        if type(self).list_children is not H5Source.list_children:
+            # a subclass lists its own way (HSDS reads a link list and keeps it for describe)
+            return super().stream_children(path, on_page, page_size=page_size, cancel=cancel)
+        with self.lock:
+            return stream_members(self.file[path or "/"], on_page, page_size=page_size,
+                                  probe_limit=self.probe_limit, cancel=cancel)
 
     def describe(self, path: str, names: list[str]) -> list[NodeInfo]:
         with self.lock:

@@ -19,15 +19,12 @@ from ._node import (
     EXTERNAL_LINK,
     GROUP,
     SOFT_LINK,
-    UNKNOWN,
     UNREADABLE,
     NodeInfo,
     join_path,
 )
+from ._pages import page_nodes, stream_members
 
-_LINK_KINDS = {h5py.h5l.TYPE_SOFT: SOFT_LINK, h5py.h5l.TYPE_EXTERNAL: EXTERNAL_LINK}
-_OBJ_KINDS = {h5py.h5o.TYPE_GROUP: GROUP, h5py.h5o.TYPE_DATASET: DATASET,
-              h5py.h5o.TYPE_NAMED_DATATYPE: DATATYPE}
 _LAYOUTS = {h5py.h5d.COMPACT: "compact", h5py.h5d.CONTIGUOUS: "contiguous",
             h5py.h5d.CHUNKED: "chunked", getattr(h5py.h5d, "VIRTUAL", 3): "virtual"}
 
@@ -36,38 +33,13 @@ def list_children(group, parent: str, probe_limit: int = 2000) -> list[NodeInfo]
     """Stub nodes (name, path and link kind) of every member of ``group``.
 
     For groups of at most ``probe_limit`` members the object kind of hard links is probed too
-    (about 8 us each, locally), so small groups show exact expanders at once.
+    (about 8 us each, locally), so small groups show exact expanders at once. A viewer that
+    wants the first names before the last are listed uses :func:`stream_members` instead.
     """
-    pairs = _names_and_link_kinds(group)
-    probe = len(pairs) <= probe_limit and hasattr(group, "id") and hasattr(group.id, "links")
-    out = []
-    for name, kind in pairs:
-        node = NodeInfo(join_path(parent, name), name, kind=kind)
-        if probe and kind == UNKNOWN:
-            node.kind = _probe_kind(group, name)
-        out.append(node)
+    out: list[NodeInfo] = []
+    stream_members(group, lambda page: out.extend(page_nodes(page, parent)),
+                   probe_limit=probe_limit)
     return out
-
-
-def _names_and_link_kinds(group) -> list[tuple[str, str]]:
-    links = getattr(getattr(group, "id", None), "links", None)
-    if links is None or not hasattr(links, "iterate"):  # h5pyd and other h5py-like APIs
-        return [(name, UNKNOWN) for name in group]
-    found: list[tuple[str, str]] = []
-
-    def collect(name: bytes, info) -> None:
-        found.append((name.decode("utf-8", "surrogateescape"), _LINK_KINDS.get(info.type,
-                                                                                UNKNOWN)))
-
-    links.iterate(collect, info=True)
-    return found
-
-
-def _probe_kind(group, name: str) -> str:
-    try:
-        return _OBJ_KINDS.get(h5py.h5o.get_info(group.id, name.encode()).type, UNREADABLE)
-    except Exception:
-        return UNKNOWN  # described later, where the reason is recorded
 
 
 def describe(group, parent: str, names: list[str], local_dir: str | None = None) -> list[NodeInfo]:

@@ -22,6 +22,7 @@ from .._errors import (
     UnsupportedFormatError,
 )
 from ._node import AttrInfo, NodeInfo
+from ._pages import PAGE_SIZE, OnPage, pages_of
 from ._slicing import DEFAULT_BUDGET, SliceResult, read_slice
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -55,6 +56,16 @@ class Source:
 
     def list_children(self, path: str) -> list[NodeInfo]:
         raise NotImplementedError
+
+    def stream_children(self, path: str, on_page: OnPage, *, page_size: int = PAGE_SIZE,
+                        cancel: threading.Event | None = None) -> int:
+        """Call ``on_page`` with each :class:`ChildPage` of the members of ``path``, in order, as
+        soon as it is listed; return how many members were listed.
+
+        This default pages :meth:`list_children`; a source whose listing can stream (a local
+        HDF5 file) overrides it so the first page arrives before the listing is complete.
+        """
+        return pages_of(self.list_children(path), on_page, page_size, cancel)
 
     def describe(self, path: str, names: list[str]) -> list[NodeInfo]:
         raise NotImplementedError
