@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from gui import settings as loupe_settings
 from gui.browser.data_viewer import DataViewer
 from gui.browser.failed_source import FailedSource
-from gui.browser.tree_model import TreeModel
+from gui.browser.tree_model import PAGE_KIND, TreeModel
 from gui.workers import LatestOnly, submit
 from storage import Source, open_source
 
@@ -144,10 +144,14 @@ class BrowserPanel(QWidget):
         self.tree.setCurrentIndex(index)
         self._status(f"Cannot open {path}: {exc}")
 
-    def _restore(self, top: QModelIndex, expanded: list[str], selected: str | None) -> None:
-        for path in expanded:
+    def _restore(self, top: QModelIndex, expanded: list[tuple[str, int | None]],
+                 selected: str | None) -> None:
+        for path, page in expanded:
             self._restoring += 1
-            self.model.locate(top, path, self._expand_restored)
+            if page is None:
+                self.model.locate(top, path, self._expand_restored)
+            else:
+                self.model.locate(top, path, lambda index, row=page: self._expand_page(index, row))
         if selected:
             self._restoring += 1
             self.model.locate(top, selected, self._select)
@@ -156,6 +160,23 @@ class BrowserPanel(QWidget):
         self._restoring -= 1
         if index.isValid():
             self.tree.expand(index)
+
+    def _expand_page(self, group: QModelIndex, row: int) -> None:
+        """Expand page ``row`` of a wide group once the group's pages are all listed."""
+        if not group.isValid():
+            self._restoring -= 1
+            return
+        item = self.model.item(group)
+
+        def listed() -> None:
+            self._restoring -= 1
+            index = self.model.index_of(item)
+            page = self.model.index(row, 0, index)
+            if page.isValid() and self.model.node(page).kind == PAGE_KIND:
+                self.tree.expand(index)
+                self.tree.expand(page)
+
+        self.model.when_listed(group, listed)
 
     def _select(self, index: QModelIndex, view: str | None = None) -> None:
         self._restoring -= 1
@@ -170,13 +191,15 @@ class BrowserPanel(QWidget):
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
 
-    def _expanded_paths(self, top: QModelIndex) -> list[str]:
+    def _expanded_paths(self, top: QModelIndex) -> list[tuple[str, int | None]]:
+        """Expanded rows as (path, None), and expanded pages of wide groups as (group path,
+        page row): a page has no path of its own."""
         out, stack = [], [top]
         while stack:
             index = stack.pop()
             if index.isValid() and self.tree.isExpanded(index):
                 node = self.model.node(index)
-                out.append(node.path)
+                out.append((node.path, index.row() if node.kind == PAGE_KIND else None))
                 stack += [self.model.index(r, 0, index) for r in range(self.model.rowCount(index))]
         return out
 

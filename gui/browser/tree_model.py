@@ -13,61 +13,31 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from gui.browser.node_text import column_text, icon_for, tooltip_for
+from gui.browser.tree_items import (
+    FETCHED,
+    FETCHING,
+    NOT_FETCHED,
+    PAGE_KIND,
+    TreeItem,
+    page_label,
+    page_rows,
+)
 from gui.workers import submit
 from storage import NodeInfo, Source
-from storage._nodes import GROUP, UNKNOWN
+from storage._nodes import GROUP, UNKNOWN, ChildPage
 
-PAGE_KIND = "page"
+__all__ = ["COLUMNS", "PAGE", "PAGE_KIND", "TreeModel"]
 
 COLUMNS = ("Name", "Kind", "Shape", "Type", "Size", "Compression")
-PAGE = 5_000  # members of a wide group shown under one page row
+PAGE = 2_000  # members of a wide group shown under one page row
 DESCRIBE_BATCH = 200  # rows described per worker call
-NOT_FETCHED, FETCHING, FETCHED = range(3)
 ERROR_BRUSH = QBrush(QColor("#b42318"))
 WARNING_BRUSH = QBrush(QColor("#9a6700"))
 
 
-class _Item:
-    __slots__ = ("node", "parent", "children", "row", "state", "source", "by_name")
-
-    def __init__(self, node: NodeInfo, parent: _Item | None, row: int, source: Source) -> None:
-        self.node, self.parent, self.row, self.source = node, parent, row, source
-        self.children: list[_Item] = []
-        self.state = NOT_FETCHED
-        self.by_name: dict[str, _Item] | None = None
-
-    def child(self, name: str) -> _Item | None:
-        """The member called ``name``, looking inside pages of a wide group."""
-        if self.children and self.children[0].node.kind == PAGE_KIND:
-            return next((c for c in (p.child(name) for p in self.children) if c), None)
-        if self.by_name is None or len(self.by_name) != len(self.children):
-            self.by_name = {c.node.name: c for c in self.children}
-        return self.by_name.get(name)
-
-
-def build_children(item: _Item) -> list[_Item]:
-    """List ``item``'s members (in a worker) as tree items; wide groups are split in pages.
-
-    QTreeView lays out every row of an expanded parent through Python calls (about 3 us a row),
-    so 100,000 rows under one parent freeze the window for a second or more; pages of
-    ``PAGE`` rows keep each expansion within a frame or two.
-    """
-    nodes = item.source.list_children(item.node.path)
-    if len(nodes) <= PAGE:
-        return _items(nodes, item)
-    pages = []
-    for row, start in enumerate(range(0, len(nodes), PAGE)):
-        chunk = nodes[start:start + PAGE]
-        label = f"{start:,}\u2013{start + len(chunk) - 1:,}"
-        page = _Item(NodeInfo(item.node.path, label, kind=PAGE_KIND, detailed=True,
-                              n_children=len(chunk)), item, row, item.source)
-        page.children, page.state = _items(chunk, page), FETCHED
-        pages.append(page)
-    return pages
-
-
-def _items(nodes: list[NodeInfo], parent: _Item) -> list[_Item]:
-    return [_Item(n, parent, i, parent.source) for i, n in enumerate(nodes)]
+def _stream(source: Source, path: str, page_size: int, progress, cancel) -> int:
+    """Worker: list ``path``'s members, sending each page to the GUI thread as it is listed."""
+    return source.stream_children(path, progress, page_size=page_size, cancel=cancel)
 
 
 class TreeModel(QAbstractItemModel):
@@ -78,21 +48,32 @@ class TreeModel(QAbstractItemModel):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._roots: list[_Item] = []
-        self._saved_roots: list[_Item] | None = None  # the full tree while a filter is shown
+        # The invisible parent of the top-level rows (the opened sources): every index points
+        # at the item of its parent and carries its row (see ``index``).
+        self._top = TreeItem(NodeInfo("", ""), None, 0, None)
+        self._top.state = FETCHED
+        self._saved_roots: list[TreeItem] | None = None  # the full tree while a filter is shown
         self._waiters: dict[int, list[Callable[[], None]]] = {}
-        self._wanted: OrderedDict[int, _Item] = OrderedDict()
+        self._wanted: OrderedDict[int, TreeItem] = OrderedDict()
         self._describing = 0
         self._listing = 0
         self._describe_timer = QTimer(self, singleShot=True, interval=30)
         self._describe_timer.timeout.connect(self._describe_wanted)
+
+    @property
+    def _roots(self) -> list[TreeItem]:
+        return self._top.children
+
+    @_roots.setter
+    def _roots(self, items: list[TreeItem]) -> None:
+        self._top.children = items
 
     # ---- sources ------------------------------------------------------------------------
     def add_source(self, source: Source, root: NodeInfo) -> QModelIndex:
         row = len(self._roots)
         self.beginInsertRows(QModelIndex(), row, row)
         root.name = source.name
-        self._roots.append(_Item(root, None, row, source))
+        self._roots.append(TreeItem(root, None, row, source))
         self.endInsertRows()
         return self.index(row, 0)
 
@@ -120,32 +101,43 @@ class TreeModel(QAbstractItemModel):
         return bool(self._listing or self._describing or self._wanted)
 
     # ---- Qt model API -------------------------------------------------------------------
-    def item(self, index: QModelIndex) -> _Item | None:
-        return index.internalPointer() if index.isValid() else None
+    # An index's internal pointer is the item of its PARENT (``_top`` for a source row) and
+    # its row says which child: QTreeView asks for an index and an expander for every row of
+    # an expanded parent, and answering that must not make an object per row.
+    def item(self, index: QModelIndex) -> TreeItem | None:
+        """The item of ``index``, made from its listed name if this is its first use."""
+        return index.internalPointer().child_at(index.row()) if index.isValid() else None
 
     def node(self, index: QModelIndex) -> NodeInfo | None:
         item = self.item(index)
         return item.node if item else None
 
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
-        items = self._roots if not parent.isValid() else parent.internalPointer().children
-        if 0 <= row < len(items) and 0 <= column < len(COLUMNS):
-            return self.createIndex(row, column, items[row])
+        if parent.isValid():  # inline self.item(): Qt calls this once per row of a page
+            above, at = parent.internalPointer(), parent.row()
+            owner = above.children[at] or above.child_at(at)
+        else:
+            owner = self._top
+        if 0 <= row < len(owner.children) and 0 <= column < len(COLUMNS):
+            return self.createIndex(row, column, owner)
         return QModelIndex()
 
     def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
         if not index.isValid():
             return QModelIndex()
-        parent = index.internalPointer().parent
-        return QModelIndex() if parent is None else self.createIndex(parent.row, 0, parent)
+        owner = index.internalPointer()
+        return QModelIndex() if owner is self._top else self.index_of(owner)
 
-    def index_of(self, item: _Item) -> QModelIndex:
-        return self.createIndex(item.row, 0, item)
+    def index_of(self, item: TreeItem) -> QModelIndex:
+        return self.createIndex(item.row, 0, item.parent or self._top)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        if parent.isValid() and parent.column() != 0:
+        if not parent.isValid():
+            return len(self._roots)
+        if parent.column() != 0:
             return 0
-        return len(self._roots if not parent.isValid() else parent.internalPointer().children)
+        item = parent.internalPointer().children[parent.row()]
+        return 0 if item is None else len(item.children)  # no item yet: nothing listed below
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return len(COLUMNS)
@@ -153,10 +145,7 @@ class TreeModel(QAbstractItemModel):
     def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: N802
         if not parent.isValid():
             return bool(self._roots)
-        item = parent.internalPointer()
-        if item.state == FETCHED:
-            return bool(item.children)
-        return not item.node.error and item.node.maybe_has_children
+        return parent.internalPointer().row_has_children(parent.row())
 
     def canFetchMore(self, parent: QModelIndex) -> bool:  # noqa: N802
         item = self.item(parent)
@@ -168,9 +157,11 @@ class TreeModel(QAbstractItemModel):
             return
         item.state = FETCHING
         self._listing += 1
-        submit(build_children, item,
-               on_done=lambda children: self._listed(item, children),
-               on_error=lambda exc: self._list_failed(item, exc))
+        item.task = submit(_stream, item.source, item.node.path, PAGE,
+                           on_progress=lambda page: self._page_listed(item, page),
+                           on_done=lambda _count: self._listed(item),
+                           on_error=lambda exc: self._list_failed(item, exc),
+                           wants_cancel=True)
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -180,7 +171,7 @@ class TreeModel(QAbstractItemModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        item = index.internalPointer()
+        item = self.item(index)
         node = item.node
         if not node.detailed and item.parent is not None:
             self._want(item)
@@ -195,7 +186,7 @@ class TreeModel(QAbstractItemModel):
         return None
 
     # ---- listing ------------------------------------------------------------------------
-    def _alive(self, item: _Item) -> bool:
+    def _alive(self, item: TreeItem) -> bool:
         while item.parent is not None:
             siblings = item.parent.children
             if item.row >= len(siblings) or siblings[item.row] is not item:
@@ -203,33 +194,86 @@ class TreeModel(QAbstractItemModel):
             item = item.parent
         return item.row < len(self._roots) and self._roots[item.row] is item
 
-    def _listed(self, item: _Item, children: list[_Item]) -> None:
-        self._listing -= 1
+    def _page_listed(self, item: TreeItem, page: ChildPage) -> None:
+        """A page of members arrived while the listing goes on: show it at once."""
         if not self._alive(item):
+            if item.task is not None:
+                item.task.cancel()  # the file was closed or the tree filtered: stop listing
             return
-        if children:  # one insertion: QTreeView lays the parent out once
-            self.beginInsertRows(self.index_of(item), 0, len(children) - 1)
-            item.children = children
+        if not item.children and page.total > PAGE:  # the first page of a wide group
+            rows = page_rows(item, page.total, PAGE)
+            self.beginInsertRows(self.index_of(item), 0, len(rows) - 1)
+            item.children, item.paged = rows, True
             self.endInsertRows()
+        if item.paged:
+            self._fill_page(item, page)
+        else:
+            first = len(item.children)
+            self.beginInsertRows(self.index_of(item), first, first + len(page.names) - 1)
+            item.add_members(page)
+            self.endInsertRows()
+
+    def _fill_page(self, item: TreeItem, page: ChildPage) -> None:
+        row, first = page.start // PAGE, len(item.children)
+        if row >= first:  # more members than the group had when the listing began
+            self.beginInsertRows(self.index_of(item), first, row)
+            item.children += page_rows(item, page.start + len(page.names), PAGE)[first:]
+            self.endInsertRows()
+        holder = item.children[row]
+        label = page_label(page.start, len(page.names))
+        if holder.node.name != label:
+            holder.node.name, holder.node.n_children = label, len(page.names)
+            index = self.index_of(holder)
+            self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+        self.beginInsertRows(self.index_of(holder), 0, len(page.names) - 1)
+        holder.add_members(page)
+        holder.state = FETCHED
+        self.endInsertRows()
+
+    def _drop_unfilled_pages(self, item: TreeItem) -> None:
+        """Page rows left empty (the group lost members while it was listed)."""
+        keep = sum(1 for p in item.children if p.state == FETCHED) if item.paged else 0
+        if item.paged and keep < len(item.children):
+            self.beginRemoveRows(self.index_of(item), keep, len(item.children) - 1)
+            del item.children[keep:]
+            self.endRemoveRows()
+
+    def _listed(self, item: TreeItem) -> None:
+        self._listing -= 1
+        item.task = None
+        if not self._alive(item):
+            self._drop_listing(item)
+            return
+        self._drop_unfilled_pages(item)
         item.state = FETCHED
         self.children_loaded.emit(self.index_of(item))
+        self._wake(item)
+
+    def _drop_listing(self, item: TreeItem) -> None:
+        # Not in the shown tree (closed, or hidden behind a filter): forget what was listed, so
+        # the group lists again when it is shown again instead of staying half-listed.
+        item.reset_listing()
+
+    def _wake(self, item: TreeItem) -> None:
         for waiter in self._waiters.pop(id(item), []):
             waiter()
 
-    def _list_failed(self, item: _Item, exc: BaseException) -> None:
+    def _list_failed(self, item: TreeItem, exc: BaseException) -> None:
         self._listing -= 1
+        item.task = None
         if not self._alive(item):
+            self._drop_listing(item)
             return
+        self._drop_unfilled_pages(item)  # the members listed before the failure stay
         item.state = FETCHED
         item.node.error = f"cannot list members: {exc}"
         index = self.index_of(item)
         self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
         self.failed.emit(f"{item.node.path}: {exc}")
-        for waiter in self._waiters.pop(id(item), []):
-            waiter()
+        self._wake(item)
 
     # ---- details for visible rows --------------------------------------------------------
-    def _want(self, item: _Item) -> None:
+    def _want(self, item: TreeItem) -> None:
         key = id(item)
         if key in self._wanted:
             return
@@ -242,7 +286,7 @@ class TreeModel(QAbstractItemModel):
         # if they come back on screen).
         items = list(self._wanted.values())[-DESCRIBE_BATCH * 2:]
         self._wanted.clear()
-        by_parent: dict[int, list[_Item]] = {}
+        by_parent: dict[int, list[TreeItem]] = {}
         for it in items:
             if not it.node.detailed and it.parent is not None:
                 by_parent.setdefault(id(it.parent), []).append(it)
@@ -250,7 +294,7 @@ class TreeModel(QAbstractItemModel):
             for start in range(0, len(group), DESCRIBE_BATCH):
                 self._submit_describe(group[start:start + DESCRIBE_BATCH])
 
-    def _submit_describe(self, items: list[_Item]) -> None:
+    def _submit_describe(self, items: list[TreeItem]) -> None:
         parent = items[0].parent
         for it in items:
             it.node.detailed = True  # asked once; the answer replaces the node
@@ -259,7 +303,7 @@ class TreeModel(QAbstractItemModel):
                on_done=lambda nodes: self._described(items, nodes),
                on_error=lambda exc: self._describe_failed(items, exc))
 
-    def _described(self, items: list[_Item], nodes: list[NodeInfo]) -> None:
+    def _described(self, items: list[TreeItem], nodes: list[NodeInfo]) -> None:
         self._describing -= 1
         found = {n.name: n for n in nodes}
         for it in items:
@@ -269,7 +313,7 @@ class TreeModel(QAbstractItemModel):
                     index = self.index_of(it)
                     self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
 
-    def _describe_failed(self, items: list[_Item], exc: BaseException) -> None:
+    def _describe_failed(self, items: list[TreeItem], exc: BaseException) -> None:
         self._describing -= 1
         for it in items:
             it.node.error = f"cannot read details: {exc}"
@@ -296,13 +340,23 @@ class TreeModel(QAbstractItemModel):
 
         step()
 
-    def _force_fetch(self, item: _Item) -> None:
+    def _force_fetch(self, item: TreeItem) -> None:
         if item.node.is_group or item.node.object_kind == UNKNOWN:
             self.fetchMore(self.index_of(item))
         else:
             item.state = FETCHED
-            for waiter in self._waiters.pop(id(item), []):
-                waiter()
+            self._wake(item)
+
+    def when_listed(self, index: QModelIndex, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the members of ``index`` are all listed (listing them now if
+        nobody has asked yet)."""
+        item = self.item(index)
+        if item is None or item.state == FETCHED:
+            callback()
+            return
+        self._waiters.setdefault(id(item), []).append(callback)
+        if item.state == NOT_FETCHED:
+            self._force_fetch(item)
 
     # ---- filtering ------------------------------------------------------------------------
     def show_matches(self, matches: dict[Source, list[NodeInfo]]) -> None:
@@ -312,7 +366,7 @@ class TreeModel(QAbstractItemModel):
             self._saved_roots = self._roots
         roots = []
         for row, full in enumerate(self._saved_roots):
-            top = _Item(full.node, None, row, full.source)
+            top = TreeItem(full.node, None, row, full.source)
             for node in matches.get(full.source, []):
                 self._add_match(top, node)
             top.state = FETCHED
@@ -320,7 +374,7 @@ class TreeModel(QAbstractItemModel):
         self._roots = roots
         self.endResetModel()
 
-    def _add_match(self, top: _Item, node: NodeInfo) -> None:
+    def _add_match(self, top: TreeItem, node: NodeInfo) -> None:
         item, parts = top, [p for p in node.path.split("/") if p]
         for depth, part in enumerate(parts):
             child = item.child(part)
@@ -328,7 +382,7 @@ class TreeModel(QAbstractItemModel):
             if child is None:
                 path = "/" + "/".join(parts[:depth + 1])
                 stub = node if depth == len(parts) - 1 else NodeInfo(path, part, kind=GROUP)
-                child = _Item(stub, item, len(item.children), item.source)
+                child = TreeItem(stub, item, len(item.children), item.source)
                 child.state = NOT_FETCHED if depth == len(parts) - 1 else FETCHED
                 item.children.append(child)
             item = child

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import h5py
 import numpy as np
 import pytest
@@ -57,7 +59,9 @@ def test_expand_lists_children_in_batches(qtbot, panel, sample) -> None:
     wide = panel.model.index(4, 0, top)
     panel.tree.expand(wide)
     wait_idle(qtbot, panel)
-    assert panel.model.rowCount(wide) == 3000
+    pages = [panel.model.index(r, 0, wide) for r in range(panel.model.rowCount(wide))]
+    assert [panel.model.node(p).name for p in pages] == ["0\u20131,999", "2,000\u20132,999"]
+    assert sum(panel.model.rowCount(p) for p in pages) == 3000
     gone = panel.model.node(panel.model.index(0, 0, top))
     assert gone.kind == "broken" and "/nowhere" in gone.error
 
@@ -212,3 +216,73 @@ def test_wide_group_shows_pages_and_finds_members(qtbot, panel, sample, monkeypa
     pages = [panel.model.node(panel.model.index(r, 0, wide)) for r in range(3)]
     assert panel.model.rowCount(wide) == 3 and pages[2].name == "2,000\u20132,999"
     assert panel.model.rowCount(panel.model.index(2, 0, wide)) == 1000
+
+
+def test_wide_group_streams_its_pages(qtbot, panel, tmp_path, monkeypatch) -> None:
+    """The first page of members is in the tree while the listing still runs."""
+    import gui.browser.tree_model as tree_model
+
+    monkeypatch.setattr(tree_model, "PAGE", 500)
+    path = tmp_path / "wide.h5"
+    order = np.random.default_rng(1).permutation(2600)
+    with h5py.File(path, "w") as f:  # old-style group: names come in name order, page by page
+        wide = f.create_group("wide")
+        for i in order:
+            wide[f"m{i:05d}"] = i
+    panel.open_paths([str(path)])
+    wait_idle(qtbot, panel)
+    model, top = panel.model, panel.model.index(0, 0)
+    wide = model.index(0, 0, top)
+    group = model.item(wide)
+    # The listing worker waits after its first page until the tree shows that page: it can
+    # only go on if pages reach the tree while the listing runs.
+    first_shown, waited = threading.Event(), []
+    source, listing = group.source, group.source.stream_children
+
+    def stream_children(path, on_page, **kwargs):
+        def relay(page):
+            on_page(page)
+            if page.start == 0:
+                waited.append(first_shown.wait(10))
+        return listing(path, relay, **kwargs)
+
+    seen = []  # (what got rows, was the listing still running?)
+
+    def inserted(parent, first, last) -> None:
+        seen.append((model.node(parent).name, group.state == tree_model.FETCHING))
+        if model.node(parent).name == "0\u2013499":
+            first_shown.set()
+
+    source.stream_children = stream_children
+    model.rowsInserted.connect(inserted)
+    panel.tree.expand(wide)
+    wait_idle(qtbot, panel)
+    assert waited == [True]
+    assert seen[0] == ("wide", True)  # the page rows, with the first page
+    assert seen[1] == ("0\u2013499", True)  # its members, before the listing completed
+    assert [name for name, _ in seen[1:]] == [model.node(model.index(r, 0, wide)).name
+                                               for r in range(6)]
+    assert group.state == tree_model.FETCHED
+    names = [model.node(model.index(r, 0, model.index(p, 0, wide))).name
+             for p in range(6) for r in range(model.rowCount(model.index(p, 0, wide)))]
+    assert names == sorted(f"m{i:05d}" for i in range(2600))
+
+
+def test_reload_expands_pages_again(qtbot, panel, sample, monkeypatch) -> None:
+    import gui.browser.tree_model as tree_model
+
+    monkeypatch.setattr(tree_model, "PAGE", 1000)
+    open_and_find(qtbot, panel, sample, "/wide/m02500")  # expands /wide and its third page
+    top = panel.model.index(0, 0)
+    panel.tree.expand(panel.model.index(0, 0, panel.model.index(4, 0, top)))
+    panel.show_target("/name")  # the selection is elsewhere: only the expansion brings it back
+    wait_idle(qtbot, panel)
+    panel.reload_current()
+    wait_idle(qtbot, panel)
+    top = panel.model.index(0, 0)
+    wide = panel.model.index(4, 0, top)
+    assert panel.model.node(wide).name == "wide" and panel.tree.isExpanded(wide)
+    expanded = [r for r in range(panel.model.rowCount(wide))
+                if panel.tree.isExpanded(panel.model.index(r, 0, wide))]
+    assert expanded == [0, 2]
+    assert panel.model.node(panel.tree.currentIndex()).path == "/name"
