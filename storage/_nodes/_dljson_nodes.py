@@ -1,8 +1,10 @@
 """A DL-friendly JSON file as a tree: dicts are groups, arrays and tensors are datasets.
 
-Typed values show as their types: an array node with its shape and dtype, a tensor, a datetime.
-The file is decoded by :func:`load_document` (the storage facade's ``load_from_file`` when it is
-available, else the plain ``json`` module, where markers stay dicts and are decoded here).
+Typed values show as their types: an array node with its shape and dtype, a tensor with its
+torch dtype, a datetime. The file is read by :func:`load_document`: markers decoded by the
+storage facade, except arrays and tensors, which stay markers until a view reads them (then
+decoded as numpy, without torch). A document decoded elsewhere (a remote result object) may
+hold numpy arrays and torch tensors instead; both show too.
 """
 
 from __future__ import annotations
@@ -10,38 +12,18 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
-from .._errors import CorruptFileError
 from ._attrs import value_text
+from ._dljson_load import ARRAY_MARKERS, decode_array_marker, load_document
 from ._node import DATASET, GROUP, AttrInfo, NodeInfo, join_path
 from ._source import Source
 
-ARRAY_MARKERS = ("numpy_array", "torch_tensor", "ndarray", "tensor")
+DECODED_CACHE = 4  # decoded arrays kept per file (a table view reads one window at a time)
 SLASH = "\u2215"  # a "/" inside a JSON key (a path separator in the tree) shows as this
-
-
-def load_document(path: Path):
-    """The decoded document: DL-JSON markers resolved when the storage facade exists."""
-    try:
-        from .. import DLFriendlyStorage  # lands with the storage facade
-    except ImportError:
-        return _load_plain_json(path)
-    return DLFriendlyStorage().load_from_file(path)
-
-
-def _load_plain_json(path: Path):
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            return json.load(f)
-    except json.JSONDecodeError as exc:
-        raise CorruptFileError(f"{path.name}: broken JSON at line {exc.lineno}, column "
-                               f"{exc.colno}: {exc.msg}", path=path, line=exc.lineno,
-                               column=exc.colno) from None
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(f"{path.name}: not UTF-8 text ({exc.reason})", path=path) from None
 
 
 def marker(value) -> str:
@@ -76,6 +58,7 @@ class JsonSource(Source):
         super().__init__(location, name)
         self.document = document
         self._child_maps: dict[int, dict[str, object]] = {}
+        self._decoded: OrderedDict[int, np.ndarray] = OrderedDict()
 
     @classmethod
     def open_path(cls, path: Path) -> JsonSource:
@@ -176,8 +159,11 @@ class JsonSource(Source):
                     AttrInfo("dtype", "str", (), value.dtype.str if value.dtype.byteorder == ">"
                              else value.dtype.name),
                     AttrInfo("shape", "list", (len(value.shape),), str(list(value.shape)))]
-        if is_tensor(value):
-            return [AttrInfo("device", "str", (), str(value.device)),
+        if is_tensor(value):  # decoded elsewhere (a remote result object) with torch present
+            return [AttrInfo("__type__", "str", (), "torch_tensor"),
+                    AttrInfo("dtype", "str", (), str(value.dtype)),
+                    AttrInfo("shape", "list", (value.dim(),), str(list(value.shape))),
+                    AttrInfo("device", "str", (), str(value.device)),
                     AttrInfo("requires_grad", "bool", (), str(value.requires_grad))]
         return []
 
@@ -196,7 +182,7 @@ class JsonSource(Source):
         value = self._resolve(path)
         kind = marker(value)
         if kind in ARRAY_MARKERS:
-            return _decode_array_marker(value)
+            return self._decode(value)
         if kind == "datetime":
             return np.asarray(value.get("iso", ""))
         if kind:
@@ -214,6 +200,16 @@ class JsonSource(Source):
             return np.asarray(value.isoformat())
         return np.asarray(value if value is not None else "null", dtype=object) \
             if not isinstance(value, int | float | bool | str) else np.asarray(value)
+
+    def _decode(self, value: dict) -> np.ndarray:
+        """A kept array marker, decoded once for the next few reads of the same node."""
+        key = id(value)
+        if key not in self._decoded:
+            self._decoded[key] = decode_array_marker(value)
+            while len(self._decoded) > DECODED_CACHE:
+                self._decoded.popitem(last=False)
+        self._decoded.move_to_end(key)
+        return self._decoded[key]
 
     def snippet(self, path: str) -> str:
         parts = [p for p in path.split("/") if p]
@@ -233,27 +229,6 @@ def _original_key(value, name: str):
             if str(key).replace("/", SLASH) == name:
                 return key
     return name
-
-
-def _decode_array_marker(value: dict) -> np.ndarray:
-    """An undecoded array marker (plain-JSON fallback): readable ``data`` or the facade's decode."""
-    try:
-        from .. import DLFriendlyStorage
-
-        decoded = DLFriendlyStorage().decode(value)
-        if is_tensor(decoded):
-            decoded = decoded.detach().cpu().float().numpy()
-        return np.asarray(decoded)
-    except ImportError:
-        pass
-    if "data" not in value:
-        raise CorruptFileError("this array is stored as encoded bytes; its decoder (the storage "
-                               "facade) is not available in this version")
-    dtype = str(value.get("dtype", "float64")).removeprefix("torch.")
-    try:
-        return np.asarray(value["data"], dtype=np.dtype(dtype)).reshape(value.get("shape", -1))
-    except TypeError:
-        return np.asarray(value["data"]).reshape(value.get("shape", -1))
 
 
 def _dtype_kind(text: str) -> str:

@@ -51,3 +51,13 @@ def test_inspect_corpus_json(corpus, capsys) -> None:
     assert main(["inspect", "--json", str(corpus / "json" / "keras_history_multioutput.json")]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["format"] == "json" and len(doc["nodes"]) == 14
+
+
+def test_inspect_shows_a_tensor_marker_as_a_tensor(tmp_path, capsys) -> None:
+    path = tmp_path / "res.json"
+    path.write_text(json.dumps({"w": {"__type__": "torch_tensor", "dtype": "torch.float32",
+                                      "shape": [2], "data": [1.0, 2.0]}}))
+    assert main(["inspect", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "/w  dataset  2  torch.float32" in out
+    assert "    @__type__ (str) = torch_tensor" in out and "numpy_array" not in "\n".join(out)

@@ -209,3 +209,84 @@ def test_broken_json_names_line_and_column(tmp_path) -> None:
     with pytest.raises(CorruptFileError) as info:
         open_source(path)
     assert info.value.line == 2
+
+
+@pytest.mark.parametrize("libver", ["earliest", "latest"])  # B-tree by name; dense (hash order)
+def test_stream_members_sends_pages_in_name_order(tmp_path, libver) -> None:
+    from storage._nodes._pages import stream_members
+
+    path = tmp_path / "wide.h5"
+    with h5py.File(path, "w", libver=libver) as f:
+        g = f.create_group("g")
+        for i in np.random.default_rng(0).permutation(2500):
+            g[f"m{i:04d}"] = i
+        g["zz_soft"] = h5py.SoftLink("/g/m0001")
+        g["zz_ext"] = h5py.ExternalLink("other.h5", "/x")
+    pages = []
+    with h5py.File(path, "r") as f:
+        assert stream_members(f["g"], pages.append, page_size=1000, probe_limit=0) == 2502
+        expected = list(f["g"].keys())
+    assert [p.start for p in pages] == [0, 1000, 2000] and {p.total for p in pages} == {2502}
+    names = [n for p in pages for n in p.names]
+    kinds = dict(zip(names, [k for p in pages for k in p.kinds], strict=True))
+    assert names == expected == sorted(expected)
+    assert kinds["zz_soft"] == SOFT_LINK and kinds["zz_ext"] == EXTERNAL_LINK
+    assert kinds["m0007"] == UNKNOWN  # not probed: a wide group's kinds come with details
+
+
+def test_stream_children_stops_when_cancelled(h5file, tmp_path) -> None:
+    path = tmp_path / "wide.h5"
+    with h5py.File(path, "w") as f:
+        for i in range(3000):
+            f[f"m{i:04d}"] = i
+    cancel, pages = threading.Event(), []
+
+    def on_page(page) -> None:
+        pages.append(page)
+        cancel.set()
+
+    with open_source(path) as src:
+        sent = src.stream_children("/", on_page, page_size=1000, cancel=cancel)
+    small = []
+    with open_source(h5file) as src:
+        src.stream_children("/train", small.append)  # small groups: kinds probed
+    assert sent == 1000 and len(pages) == 1 and pages[0].names[0] == "m0000"
+    assert dict(zip(small[0].names, small[0].kinds, strict=True)) == {
+        "loss": DATASET, "weights": DATASET, "z": DATASET}
+
+
+def test_json_tensor_marker_keeps_its_type(tmp_path) -> None:
+    path = tmp_path / "res.json"
+    path.write_text(json.dumps({
+        "w": {"__type__": "torch_tensor", "dtype": "torch.float32", "shape": [2],
+              "data": [1.0, 2.0], "requires_grad": True},
+        "b": {"__type__": "torch_tensor", "dtype": "torch.bfloat16", "shape": [2],
+              "data": [1.0, 0.5]}}))
+    with open_source(path) as src:
+        nodes = by_name(src.list_children("/"))
+        attrs = {a.name: a.text for a in src.attributes("/w")}
+        w, b = src.read("/w").data, src.read("/b").data
+    assert nodes["w"].kind == DATASET and nodes["w"].dtype == "torch.float32"
+    assert nodes["w"].shape == (2,) and nodes["b"].dtype == "torch.bfloat16"
+    assert attrs["__type__"] == "torch_tensor" and attrs["dtype"] == "torch.float32"
+    assert attrs["requires_grad"] == "True"
+    assert w.dtype == np.float32 and w.tolist() == [1.0, 2.0]
+    assert b.dtype == np.float32 and b.tolist() == [1.0, 0.5]  # bfloat16 widened for views
+
+
+def test_compressed_json_keeps_tensor_markers(tmp_path) -> None:
+    torch = pytest.importorskip("torch")
+    from storage import DLFriendlyStorage
+
+    big = torch.arange(40_000, dtype=torch.float32)  # outside the compressed text (a payload)
+    path = DLFriendlyStorage().save_to_file(
+        {"big": big, "small": torch.ones(3, dtype=torch.int64), "arr": np.arange(3.0)},
+        tmp_path / "res.json", format="compressed")
+    with open_source(path) as src:
+        nodes = by_name(src.list_children("/"))
+        types = {n: {a.name: a.text for a in src.attributes(f"/{n}")}["__type__"]
+                 for n in nodes}
+        data = src.read("/big").data
+    assert types == {"big": "torch_tensor", "small": "torch_tensor", "arr": "numpy_array"}
+    assert nodes["small"].dtype == "torch.int64" and nodes["big"].shape == (40_000,)
+    np.testing.assert_array_equal(data, big.numpy())
