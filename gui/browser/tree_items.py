@@ -114,3 +114,29 @@ def page_rows(parent: TreeItem, total: int, size: int) -> list[TreeItem]:
 
 def page_label(start: int, count: int) -> str:
     return f"{start:,}\u2013{start + count - 1:,}"
+
+
+def match_tree(roots: list[TreeItem], matches: dict[Source, list[NodeInfo]]) -> list[TreeItem]:
+    """New top-level items showing only the ``matches`` of each source and their ancestors."""
+    tops = []
+    for row, full in enumerate(roots):
+        top = TreeItem(full.node, None, row, full.source)
+        for node in matches.get(full.source, []):
+            _add_match(top, node)
+        top.state = FETCHED
+        tops.append(top)
+    return tops
+
+
+def _add_match(top: TreeItem, node: NodeInfo) -> None:
+    item, parts = top, [p for p in node.path.split("/") if p]
+    for depth, part in enumerate(parts):
+        child = item.child(part)
+        item.state = FETCHED  # an ancestor of a match shows only the matches below it
+        if child is None:
+            path = "/" + "/".join(parts[:depth + 1])
+            stub = node if depth == len(parts) - 1 else NodeInfo(path, part, kind=GROUP)
+            child = TreeItem(stub, item, len(item.children), item.source)
+            child.state = NOT_FETCHED if depth == len(parts) - 1 else FETCHED
+            item.children.append(child)
+        item = child

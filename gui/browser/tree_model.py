@@ -1,36 +1,42 @@
 """The lazy HDF5/JSON tree: names listed in a worker when a group expands, details for rows shown.
 
+A worker streams a group's members as pages of names (``Source.stream_children``); each page is
+in the tree as soon as it is listed, so the first rows of a 100,000-member group show while the
+rest is still being read. Groups of more than ``PAGE`` members show page rows, all inserted
+with the first page; later pages fill their (usually collapsed) row, which costs QTreeView no
+new layout of the group. Only rows that are painted get described (``RowDetails``).
+
 Never wraps the tree in a QSortFilterProxyModel (silx issue 2017: 30 s on a file h5py lists in
 2 s): filtering walks the file in a worker and shows a tree of the matches (``show_matches``).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from gui.browser.node_text import column_text, icon_for, tooltip_for
+from gui.browser.tree_details import RowDetails
 from gui.browser.tree_items import (
     FETCHED,
     FETCHING,
     NOT_FETCHED,
     PAGE_KIND,
     TreeItem,
+    match_tree,
     page_label,
     page_rows,
 )
 from gui.workers import submit
 from storage import NodeInfo, Source
-from storage._nodes import GROUP, UNKNOWN, ChildPage
+from storage._nodes import UNKNOWN, ChildPage
 
 __all__ = ["COLUMNS", "PAGE", "PAGE_KIND", "TreeModel"]
 
 COLUMNS = ("Name", "Kind", "Shape", "Type", "Size", "Compression")
 PAGE = 2_000  # members of a wide group shown under one page row
-DESCRIBE_BATCH = 200  # rows described per worker call
 ERROR_BRUSH = QBrush(QColor("#b42318"))
 WARNING_BRUSH = QBrush(QColor("#9a6700"))
 
@@ -54,11 +60,8 @@ class TreeModel(QAbstractItemModel):
         self._top.state = FETCHED
         self._saved_roots: list[TreeItem] | None = None  # the full tree while a filter is shown
         self._waiters: dict[int, list[Callable[[], None]]] = {}
-        self._wanted: OrderedDict[int, TreeItem] = OrderedDict()
-        self._describing = 0
         self._listing = 0
-        self._describe_timer = QTimer(self, singleShot=True, interval=30)
-        self._describe_timer.timeout.connect(self._describe_wanted)
+        self._details = RowDetails(self._row_changed, self)
 
     @property
     def _roots(self) -> list[TreeItem]:
@@ -98,7 +101,7 @@ class TreeModel(QAbstractItemModel):
         return QModelIndex()
 
     def is_busy(self) -> bool:
-        return bool(self._listing or self._describing or self._wanted)
+        return bool(self._listing or self._details.busy)
 
     # ---- Qt model API -------------------------------------------------------------------
     # An index's internal pointer is the item of its PARENT (``_top`` for a source row) and
@@ -174,7 +177,7 @@ class TreeModel(QAbstractItemModel):
         item = self.item(index)
         node = item.node
         if not node.detailed and item.parent is not None:
-            self._want(item)
+            self._details.want(item)
         if role == Qt.ItemDataRole.DisplayRole:
             return column_text(node, index.column())
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
@@ -267,56 +270,14 @@ class TreeModel(QAbstractItemModel):
         self._drop_unfilled_pages(item)  # the members listed before the failure stay
         item.state = FETCHED
         item.node.error = f"cannot list members: {exc}"
-        index = self.index_of(item)
-        self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+        self._row_changed(item)
         self.failed.emit(f"{item.node.path}: {exc}")
         self._wake(item)
 
-    # ---- details for visible rows --------------------------------------------------------
-    def _want(self, item: TreeItem) -> None:
-        key = id(item)
-        if key in self._wanted:
-            return
-        self._wanted[key] = item
-        if not self._describe_timer.isActive():
-            self._describe_timer.start()
-
-    def _describe_wanted(self) -> None:
-        # The most recently painted rows first; rows scrolled past are dropped (asked again
-        # if they come back on screen).
-        items = list(self._wanted.values())[-DESCRIBE_BATCH * 2:]
-        self._wanted.clear()
-        by_parent: dict[int, list[TreeItem]] = {}
-        for it in items:
-            if not it.node.detailed and it.parent is not None:
-                by_parent.setdefault(id(it.parent), []).append(it)
-        for group in by_parent.values():
-            for start in range(0, len(group), DESCRIBE_BATCH):
-                self._submit_describe(group[start:start + DESCRIBE_BATCH])
-
-    def _submit_describe(self, items: list[TreeItem]) -> None:
-        parent = items[0].parent
-        for it in items:
-            it.node.detailed = True  # asked once; the answer replaces the node
-        self._describing += 1
-        submit(parent.source.describe, parent.node.path, [it.node.name for it in items],
-               on_done=lambda nodes: self._described(items, nodes),
-               on_error=lambda exc: self._describe_failed(items, exc))
-
-    def _described(self, items: list[TreeItem], nodes: list[NodeInfo]) -> None:
-        self._describing -= 1
-        found = {n.name: n for n in nodes}
-        for it in items:
-            if it.node.name in found:
-                it.node = found[it.node.name]
-                if self._alive(it):
-                    index = self.index_of(it)
-                    self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
-
-    def _describe_failed(self, items: list[TreeItem], exc: BaseException) -> None:
-        self._describing -= 1
-        for it in items:
-            it.node.error = f"cannot read details: {exc}"
+    def _row_changed(self, item: TreeItem) -> None:
+        if self._alive(item):
+            index = self.index_of(item)
+            self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
 
     # ---- finding paths --------------------------------------------------------------------
     def locate(self, top: QModelIndex, path: str, on_found: Callable[[QModelIndex], None]) -> None:
@@ -364,28 +325,8 @@ class TreeModel(QAbstractItemModel):
         self.beginResetModel()
         if self._saved_roots is None:
             self._saved_roots = self._roots
-        roots = []
-        for row, full in enumerate(self._saved_roots):
-            top = TreeItem(full.node, None, row, full.source)
-            for node in matches.get(full.source, []):
-                self._add_match(top, node)
-            top.state = FETCHED
-            roots.append(top)
-        self._roots = roots
+        self._roots = match_tree(self._saved_roots, matches)
         self.endResetModel()
-
-    def _add_match(self, top: TreeItem, node: NodeInfo) -> None:
-        item, parts = top, [p for p in node.path.split("/") if p]
-        for depth, part in enumerate(parts):
-            child = item.child(part)
-            item.state = FETCHED  # an ancestor of a match shows only the matches below it
-            if child is None:
-                path = "/" + "/".join(parts[:depth + 1])
-                stub = node if depth == len(parts) - 1 else NodeInfo(path, part, kind=GROUP)
-                child = TreeItem(stub, item, len(item.children), item.source)
-                child.state = NOT_FETCHED if depth == len(parts) - 1 else FETCHED
-                item.children.append(child)
-            item = child
 
     def clear_matches(self) -> None:
         if self._saved_roots is None:
