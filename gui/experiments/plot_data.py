@@ -6,6 +6,7 @@ Qt-free and pure numpy, so the plot panel can run it in a worker and tests can c
 from __future__ import annotations
 
 import csv
+import functools
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from gui.experiments.envelope import Envelope, envelope_for
 from gui.experiments.series_data import RunData
 from gui.experiments.smoothing import marker_heights, nonfinite_segments, smooth
 
@@ -47,6 +49,9 @@ class Curve:
     bad_kind: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="<U4"))
     bad_count: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     error: str | None = None
+    # Built in the worker with the curve: "raw" and "smoothed" (one object when not smoothed).
+    envelopes: dict[str, Envelope | None] = field(default_factory=dict)
+    stats: dict[str, float | int | None] | None = None  # summarize(), also off the GUI thread
 
 
 @dataclass
@@ -59,15 +64,25 @@ class GroupCurve:
     mean: np.ndarray
     low: np.ndarray
     high: np.ndarray
+    envelopes: dict[str, Envelope | None] = field(default_factory=dict)  # mean, low, high
 
 
 def x_values(arrays: Mapping[str, np.ndarray], n: int, axis: str) -> np.ndarray:
     """The x of ``n`` points: epoch index, logged step, or seconds since the first wall time."""
     data = arrays.get(axis) if axis in ("step", "wall_time") else None
     if data is None or len(data) < n:
-        return np.arange(n, dtype=np.float64)
+        return _index_axis(n)
     x = np.asarray(data[:n], dtype=np.float64)
     return x - x[0] if axis == "wall_time" and n else x
+
+
+@functools.lru_cache(maxsize=8)
+def _index_axis(n: int) -> np.ndarray:
+    """0..n-1 as float64, shared (read-only) by every run of that length: ten million-point runs
+    need one 8 MB axis, not ten (touching fresh memory costs more than computing it)."""
+    x = np.arange(n, dtype=np.float64)
+    x.flags.writeable = False
+    return x
 
 
 def prepare_curve(run: RunData, metric: str, axis: str, smoothing: Smoothing) -> Curve:
@@ -82,8 +97,13 @@ def prepare_curve(run: RunData, metric: str, axis: str, smoothing: Smoothing) ->
     x = x_values(run.arrays, y.size, axis)
     smoothed = smooth(y, smoothing.method, smoothing.amount, x if axis != "epoch" else None)
     idx, kinds, counts = nonfinite_segments(y)
-    return Curve(run.run_id, label, x, y, smoothed, x[idx], marker_heights(smoothed, idx), kinds,
-                 counts)
+    curve = Curve(run.run_id, label, x, y, smoothed, x[idx], marker_heights(smoothed, idx), kinds,
+                  counts)
+    raw_env = envelope_for(x, y)
+    smooth_env = raw_env if smoothed is y else envelope_for(x, smoothed)
+    curve.envelopes = {"raw": raw_env, "smoothed": smooth_env}
+    curve.stats = summarize(curve, metric)
+    return curve
 
 
 def prepare_curves(runs: Iterable[RunData], metric: str, axis: str,
@@ -131,7 +151,9 @@ def _group(name: str, curves: list[Curve], band: str) -> GroupCurve:
             low, high = mean - std, mean + std
         else:
             low, high = np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
-    return GroupCurve(name, [c.run_id for c in curves], longest.x, mean, low, high)
+    envelopes = {k: envelope_for(longest.x, v) for k, v in
+                 (("mean", mean), ("low", low), ("high", high))}
+    return GroupCurve(name, [c.run_id for c in curves], longest.x, mean, low, high, envelopes)
 
 
 def lower_is_better(metric: str) -> bool:
@@ -143,14 +165,22 @@ def lower_is_better(metric: str) -> bool:
 def summarize(curve: Curve, metric: str) -> dict[str, float | int | None]:
     """Last finite value, best finite value and the index (epoch) of the best, of the raw data."""
     y = curve.raw
-    finite = np.flatnonzero(np.isfinite(y))
-    if finite.size == 0:
-        return {"last": None, "best": None, "best_at": None, "points": int(y.size)}
-    values = y[finite]
-    pos = int(np.argmin(values) if lower_is_better(metric) else np.argmax(values))
-    best_index = int(finite[pos])
-    return {"last": float(values[-1]), "best": float(values[pos]),
-            "best_at": float(curve.x[best_index]), "points": int(y.size)}
+    if y.size == 0:
+        return {"last": None, "best": None, "best_at": None, "points": 0}
+    mask = np.isfinite(y)
+    if mask.all():  # the common case: no index arrays over a million points
+        best_index = int(np.argmin(y) if lower_is_better(metric) else np.argmax(y))
+        last = float(y[-1])
+    else:
+        finite = np.flatnonzero(mask)
+        if finite.size == 0:
+            return {"last": None, "best": None, "best_at": None, "points": int(y.size)}
+        values = y[finite]
+        best_index = int(finite[np.argmin(values) if lower_is_better(metric)
+                                else np.argmax(values)])
+        last = float(values[-1])
+    return {"last": last, "best": float(y[best_index]), "best_at": float(curve.x[best_index]),
+            "points": int(y.size)}
 
 
 def write_csv(path: str | Path, curves: Sequence[Curve], axis: str) -> Path:

@@ -1,7 +1,9 @@
 """Put prepared curves on a pyqtgraph plot, reusing items between redraws.
 
-Reusing the items keeps live refresh cheap and the legend steady; every curve item uses peak
-downsampling and clip-to-view so a frame costs about one point per pixel column.
+Reusing the items keeps live refresh cheap and the legend steady. Long curves come with a min/max
+envelope built in the worker (:mod:`gui.experiments.envelope`), so a frame draws about one pair
+per pixel column without re-reducing the data; short ones use pyqtgraph's peak downsampling and
+clip-to-view.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from gui.experiments.envelope import Envelope
+from gui.experiments.envelope_item import EnvelopeCurveItem
 from gui.experiments.plot_data import Curve, GroupCurve
 from gui.experiments.plot_hover import HoverTarget
 from gui.experiments.run_colors import RunColors
@@ -20,6 +24,9 @@ RAW_ALPHA = 60
 # Qt strokes wide pens through its path stroker: 10-100x slower than a cosmetic 1 px pen on a
 # downsampled million-point curve. Long curves get the thin pen, short ones the bolder one.
 THICK_MAX_POINTS = 20_000
+# The faint raw curve under a smoothed one is a band of noise: half a pair per pixel column looks
+# the same and halves its vertices.
+RAW_DETAIL = 0.5
 BAND_ALPHA = 50
 SYMBOLS = {"nan": "x", "+inf": "t1", "-inf": "t"}  # t1 points up, t points down
 
@@ -57,8 +64,10 @@ class CurveDrawer:
         color = self._colors.hex(c.run_id)
         if smoothing and show_raw:
             raw_pen = pg.mkPen(self._colors.qcolor(c.run_id, RAW_ALPHA), width=1)
-            self._curve((c.run_id, "raw"), c.x, c.raw, raw_pen, used)
-        main = self._curve((c.run_id, "main"), c.x, c.smoothed, _pen(color, c.x.size), used)
+            self._curve((c.run_id, "raw"), c.x, c.raw, raw_pen, used, c.envelopes.get("raw"),
+                        detail=RAW_DETAIL)
+        main = self._curve((c.run_id, "main"), c.x, c.smoothed, _pen(color, c.x.size), used,
+                           c.envelopes.get("smoothed"))
         self._legend.addItem(main, c.label)
         self.hover_targets.append(HoverTarget(c.label, c.x, c.raw if not smoothing else c.smoothed))
         if c.bad_x.size:
@@ -85,9 +94,10 @@ class CurveDrawer:
         color_key = f"group:{g.name}"
         pen = _pen(self._colors.hex(color_key), g.x.size)
         edge = pg.mkPen(self._colors.qcolor(color_key, 0))
-        low = self._curve((color_key, "low"), g.x, g.low, edge, used)
-        high = self._curve((color_key, "high"), g.x, g.high, edge, used)
-        mean = self._curve((color_key, "mean"), g.x, g.mean, pen, used)
+        env = g.envelopes
+        low = self._curve((color_key, "low"), g.x, g.low, edge, used, env.get("low"))
+        high = self._curve((color_key, "high"), g.x, g.high, edge, used, env.get("high"))
+        mean = self._curve((color_key, "mean"), g.x, g.mean, pen, used, env.get("mean"))
         key = (color_key, "band")
         band = self._items.get(key)
         if band is None:
@@ -100,21 +110,22 @@ class CurveDrawer:
         self._legend.addItem(mean, label)
         self.hover_targets.append(HoverTarget(f"{label} mean", g.x, g.mean))
 
-    def _curve(self, key: tuple[str, str], x: np.ndarray, y: np.ndarray, pen: Any,
-               used: set) -> pg.PlotDataItem:
+    def _curve(self, key: tuple[str, str], x: np.ndarray, y: np.ndarray, pen: Any, used: set,
+               envelope: Envelope | None = None, detail: float = 1.0) -> pg.PlotDataItem:
         item = self._items.get(key)
         if item is None:
             # One min/max pair per pixel column keeps every peak (pyqtgraph's default is 5 per
             # column, 5x the vertices for the same picture).
-            item = pg.PlotDataItem(connect="finite", antialias=False, autoDownsampleFactor=1.0)
+            item = EnvelopeCurveItem(connect="finite", antialias=False, autoDownsampleFactor=1.0,
+                                     detail=detail)
             self._plot.addItem(item)
-            # The two settings that keep a million points fast (a few points per pixel column).
-            # Set after addItem: PlotItem.addItem overwrites them with the plot's own modes.
+            # Short curves (no envelope): pyqtgraph's peak downsampling and clip-to-view. Set
+            # after addItem: PlotItem.addItem overwrites them with the plot's own modes.
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
             self._items[key] = item
         item.setPen(pen)
-        item.setData(x, y)
+        item.set_curve(x, y, envelope)
         used.add(key)
         return item
 

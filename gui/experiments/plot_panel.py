@@ -1,8 +1,9 @@
 """Training plots: many runs overlaid, smoothing, groups with bands, live refresh, export.
 
 Reading and smoothing run in workers (:mod:`gui.workers`); this widget only draws. Long series stay
-fast because every curve uses pyqtgraph's peak downsampling and clip-to-view: a frame draws about
-as many points as the plot is wide, not the million points of the run.
+fast because the worker also builds a min/max envelope of every long curve
+(:mod:`gui.experiments.envelope`): a frame draws about one pair of points per pixel column, taken
+from the envelope, not the million points of the run.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidg
 
 from gui import settings as loupe_settings
 from gui.experiments import plot_data as pdata
+from gui.experiments.grid_axis import opaque_axes, use_opaque_grid
 from gui.experiments.live_refresh import LiveRefresher
 from gui.experiments.plot_controls import PlotControls, PlotOptions
 from gui.experiments.plot_draw import CurveDrawer
@@ -45,9 +47,10 @@ class PlotPanel(QWidget):
         self._reset_view = True  # the next draw fits the view to the data
         self._loader, self._preparer = LatestOnly(), LatestOnly()
         self.controls = PlotControls(self)
-        self.plot_widget = pg.PlotWidget(self, background="w")
+        self.plot_widget = pg.PlotWidget(self, background="w", axisItems=opaque_axes("w"))
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showGrid(x=True, y=True, alpha=0.25)
+        use_opaque_grid(self.plot)  # translucent grid lines were half of each frame's paint
         self.plot.setDownsampling(auto=True, mode="peak")  # also what the plot's menu shows
         self.plot.setClipToView(True)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt",

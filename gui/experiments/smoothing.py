@@ -55,30 +55,34 @@ def _debias(s: np.ndarray, a: float) -> None:
 def _ema_no_bias(v: np.ndarray, a: float) -> np.ndarray:
     """``s_k = a s_{k-1} + (1-a) v_k``, ``s_{-1} = 0``, with no Python loop over points.
 
-    The series is cut into blocks of length L, laid out as the rows of a 2-D array. Inside a block
-    ``s_{t+k} = a^(k+1) s_{t-1} + (1-a) a^k sum_{j<=k} a^-j v_{t+j}``: one ``cumsum`` along the
-    rows computes every block's local average at once (L keeps ``a^-j`` finite). Only the carry
-    from one block to the next, ``S_j = a^L S_{j-1} + local_j[L-1]``, is a loop, over the blocks
-    (about 1,500 for a million points at weight 0.6).
+    The series is cut into blocks of length L, laid out as the rows of a 2-D array that becomes
+    the output (the only million-point allocation: fresh memory is slow to touch). Inside a block
+    ``s_{t+k} = (1-a) a^k (sum_{j<=k} a^-j v_{t+j} + a S / (1-a))`` with S the value before the
+    block, so one ``cumsum`` along the rows smooths every block at once once S is added to each
+    block's first value (L keeps ``a^-j`` finite). The S are a short recurrence over the blocks
+    (about 1,500 for a million points at weight 0.6), fed by each block's own last value, a
+    single matrix-vector product.
     """
     block = int(min(MAX_BLOCK, max(1, EMA_BLOCK_LOG // -math.log(a))))
     n = v.size
     rows = -(-n // block)
-    padded = np.zeros(rows * block)
-    padded[:n] = v
-    grid = padded.reshape(rows, block)
+    out = np.empty(rows * block)
+    out[:n] = v
+    out[n:] = 0.0
+    grid = out.reshape(rows, block)
     k = np.arange(block, dtype=np.float64)
     log_a = math.log(a)
-    grid *= np.exp(-k * log_a)  # a^-k
-    np.cumsum(grid, axis=1, out=grid)
-    grid *= (1.0 - a) * np.exp(k * log_a)  # now the local EMA of each block, from 0
-    carry = np.empty(rows)
+    own_last = grid @ ((1.0 - a) * np.exp((block - 1 - k) * log_a))  # each block alone, from 0
+    starts = np.empty(rows)
     prev, decay = 0.0, math.exp(block * log_a)
-    for j, last in enumerate(grid[:, -1].tolist()):
-        carry[j] = prev
+    for j, last in enumerate(own_last.tolist()):
+        starts[j] = prev
         prev = decay * prev + last
-    grid += carry[:, None] * np.exp((k + 1.0) * log_a)
-    return grid.reshape(-1)[:n]
+    grid *= np.exp(-k * log_a)  # a^-k
+    grid[:, 0] += starts * (a / (1.0 - a))
+    np.cumsum(grid, axis=1, out=grid)
+    grid *= (1.0 - a) * np.exp(k * log_a)
+    return out[:n]
 
 
 def moving_average(values: ArrayLike, window: float, x: ArrayLike | None = None) -> np.ndarray:
@@ -144,6 +148,8 @@ def nonfinite_segments(values: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.nd
 def marker_heights(smoothed: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """Where to draw the marker of each non-finite point: at the last finite curve value before it
     (or the first one after, at the start), so the marker sits on the curve it interrupts."""
+    if idx.size == 0:  # most runs: no pass over the curve at all
+        return np.empty(0)
     finite_idx = np.flatnonzero(np.isfinite(smoothed))
     if finite_idx.size == 0:
         return np.zeros(idx.size)

@@ -60,7 +60,7 @@ class SummaryTable(QTableWidget):
             for col in (2, 3):
                 self.setItem(row, col, QTableWidgetItem(""))
             return
-        stats = summarize(curve, metric)
+        stats = curve.stats if curve.stats is not None else summarize(curve, metric)
         name.setToolTip(f"{curve.run_id}: {stats['points']} points")
         for col, key in ((1, "last"), (2, "best"), (3, "best_at")):
             self.setItem(row, col, _number_item(stats[key], integer=(key == "best_at")))
