@@ -56,6 +56,7 @@ class Lab:
         self.chroma = chroma or ChromaConfig(self.path / ".loupe" / "index")
         self._index: ExperimentIndex | None = None
         self._lock = threading.Lock()
+        self._catalog_cache: tuple[tuple[int, int, int], dict[str, tuple[str, str]]] | None = None
 
     # -- the index -----------------------------------------------------------------------------
     @property
@@ -186,11 +187,21 @@ class Lab:
 
     # -- runs and histories ----------------------------------------------------------------------
     def _catalog(self) -> dict[str, tuple[str, str]]:
-        """experiment id -> (results file name, time-series path) from the manifest or a scan."""
+        """experiment id -> (results file name, time-series path) from the manifest or a scan.
+
+        The manifest's catalog is kept until the manifest file changes: parsing the manifest of
+        a 10,000-run lab takes ~5 ms, and plotting five runs asked for it five times.
+        """
+        stamp = _stamp(self.manifest_path)
+        cached = self._catalog_cache
+        if stamp is not None and cached is not None and cached[0] == stamp:
+            return cached[1]
         manifest = self._manifest()
         if manifest.get("root") == str(self.path) and manifest.get("files"):
-            return {exp: (name, ts) for name, entry in manifest["files"].items()
-                    for exp, ts in entry.get("runs", {}).items()}
+            catalog = {exp: (name, ts) for name, entry in manifest["files"].items()
+                       for exp, ts in entry.get("runs", {}).items()}
+            self._catalog_cache = (stamp, catalog) if stamp is not None else None
+            return catalog
         catalog = {}
         for path in self.files.result_files():
             try:
@@ -240,3 +251,12 @@ class Lab:
         """A live (SWMR) reader of the run's HDF5 history, or None if it has none."""
         path = self.series_path(exp_id)
         return SeriesReader(path) if path is not None else None
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies one version of a file (an atomic rewrite changes the inode)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino

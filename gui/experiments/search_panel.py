@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -228,12 +228,15 @@ class SearchPanel(QWidget):
         return [self.model.hit(r) for r in rows]
 
     def select_rows(self, rows: list[int]) -> None:
-        selection = self.table.selectionModel()
-        selection.clearSelection()
-        flags = (QItemSelectionModel.SelectionFlag.Select
+        """Select these rows in one change: one plot request, not one per row (each of them
+        started a read of its own in the worker pool)."""
+        wanted = QItemSelection()
+        last = self.model.columnCount() - 1
+        for row in sorted(set(rows)):
+            wanted.select(self.model.index(row, 0), self.model.index(row, max(last, 0)))
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
                  | QItemSelectionModel.SelectionFlag.Rows)
-        for row in rows:
-            selection.select(self.model.index(row, 0), flags)
+        self.table.selectionModel().select(wanted, flags)
 
     def _on_selection(self, *_: Any) -> None:
         self.selection_changed.emit(self.selected_hits())

@@ -52,6 +52,21 @@ def test_status_and_incremental_reindex(demo_lab) -> None:
     assert not [h for h in lab.search(limit=500) if h.metadata["hypothesis_id"] == "h003"]
 
 
+def test_catalog_follows_the_manifest(demo_lab) -> None:
+    lab = Lab(demo_lab)
+    lab.reindex()
+    first = lab.experiment_ids()
+    assert lab._catalog() is lab._catalog()  # parsed once while the manifest is unchanged
+    path = demo_lab / "results" / "h002_results.json"
+    doc = json.loads(path.read_text())
+    dropped = doc["runs"][-1]["run_id"]
+    doc["runs"] = doc["runs"][:-1]
+    path.write_text(json.dumps(doc))
+    os.utime(path, ns=(1, 1))
+    lab.reindex()  # rewrites the manifest: the catalog is read again
+    assert dropped in first and dropped not in lab.experiment_ids()
+
+
 def test_missing_index(tmp_path, demo_lab_template) -> None:
     import shutil
 
