@@ -23,9 +23,9 @@ def corpus_dir() -> Path:
     env = os.environ.get("LOUPE_CORPUS")
     if env:
         return Path(env)
-    for base in (REPO.parent / "shared" / "corpus", REPO.parent.parent / "shared" / "corpus"):
-        if base.exists():
-            return base
+    for parent in REPO.parents:  # ../shared/corpus next to the checkout, or further up
+        if (parent / "shared" / "corpus").exists():
+            return parent / "shared" / "corpus"
     return REPO.parent / "shared" / "corpus"
 
 
