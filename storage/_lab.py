@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,14 @@ import numpy as np
 from ._atomic import atomic_write_bytes
 from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
-from ._lab_scan import LabFiles, resolve_series
+from ._lab_scan import LabFiles, file_stamp, resolve_series
 from ._nal import RunRecord, load_json, parse_results
 from ._series_h5 import SeriesReader
 from ._timeseries import H5_SUFFIX, read_history_file
 
 MANIFEST_VERSION = 1
+# Runs embedded and written to the index together (see Lab.reindex).
+GROUP_RUNS = 64
 
 
 @dataclass
@@ -101,8 +103,14 @@ class Lab:
         return "ok" if indexed == self.files.results_signatures() else "stale"
 
     def reindex(self, progress: Callable[[int, int, str], None] | None = None,
-                cancel: threading.Event | None = None) -> IndexSummary:
-        """Index new and changed result files, drop removed ones; report bad files, go on."""
+                cancel: threading.Event | None = None, group: int = GROUP_RUNS) -> IndexSummary:
+        """Index new and changed result files, drop removed ones; report bad files, go on.
+
+        The runs of several files are embedded and written together, about ``group`` at a time:
+        a lab of small files (a few runs each) gets batches big enough for both cores and one
+        Chroma write per group instead of one per file. ``progress(done, total, name)`` is called
+        per file once its group is written; ``cancel`` takes effect between groups.
+        """
         summary = IndexSummary()
         manifest = self._manifest()
         reports, report_failures = self.files.lab_reports()
@@ -123,23 +131,14 @@ class Lab:
         todo = [n for n, sig in current.items() if old_files.get(n, {}).get("sig") != sig]
         new_files = {n: old_files[n] for n in current if n not in todo}
         summary.unchanged = len(new_files)
-        for done, name in enumerate(todo, start=1):
-            if cancel is not None and cancel.is_set():
-                summary.cancelled = True
-                break
-            path = self.files.results_dir / name
-            try:
-                runs = self._index_file(path, reports, index)
-            except Exception as exc:  # one bad file is reported, never fatal
-                summary.failed.append((path, str(exc)))
-                new_files[name] = {"sig": current[name], "runs": {}, "error": str(exc)}
-            else:
-                stale = set(manifest.get("files", {}).get(name, {}).get("runs", {})) - set(runs)
-                index.delete(sorted(stale))
-                summary.indexed += len(runs)
-                new_files[name] = {"sig": current[name], "runs": runs}
-            if progress is not None:
-                progress(done, len(todo), name)
+        old_runs = {n: set(e.get("runs", {})) for n, e in manifest.get("files", {}).items()}
+        done = 0
+        for parsed in self._parsed_groups(todo, reports, max(1, group), cancel, summary):
+            for name, entry in self._index_group(parsed, index, old_runs, summary).items():
+                new_files[name] = {"sig": current[name], **entry}
+                done += 1
+                if progress is not None:
+                    progress(done, len(todo), name)
         if summary.cancelled:  # keep what was indexed; unprocessed files stay stale
             new_files.update({n: e for n, e in old_files.items() if n in current
                               and n not in new_files})
@@ -148,17 +147,70 @@ class Lab:
                              "collection": self.chroma.collection_name, "files": new_files})
         return summary
 
-    def _index_file(self, path: Path, reports: dict[str, list], index: ExperimentIndex
-                    ) -> dict[str, str]:
+    def _parsed_groups(self, names: Sequence[str], reports: dict[str, list], group: int,
+                       cancel: threading.Event | None, summary: IndexSummary
+                       ) -> Iterator[list[tuple[str, list[RunRecord] | Exception]]]:
+        """Files read and parsed, in groups holding about ``group`` runs (a failure is an item)."""
+        pending: list[tuple[str, list[RunRecord] | Exception]] = []
+        runs = 0
+        for name in names:
+            if cancel is not None and cancel.is_set():
+                summary.cancelled = True
+                break
+            try:
+                item: list[RunRecord] | Exception = self._file_records(
+                    self.files.results_dir / name, reports)
+            except Exception as exc:  # one bad file is reported, never fatal
+                item = exc
+            pending.append((name, item))
+            runs += len(item) if isinstance(item, list) else 0
+            if runs >= group:
+                yield pending
+                pending, runs = [], 0
+        if pending:
+            yield pending
+
+    def _index_group(self, parsed: list[tuple[str, list[RunRecord] | Exception]],
+                     index: ExperimentIndex, old_runs: dict[str, set[str]],
+                     summary: IndexSummary) -> dict[str, dict[str, Any]]:
+        """Write one group's runs; the manifest entry of each of its files, in order."""
+        records: dict[str, RunRecord] = {}  # a later file wins, as with one write per file
+        for _, item in parsed:
+            if isinstance(item, list):
+                records.update({r.experiment_id: r for r in item})
+        stale: set[str] = set()
+        for name, item in parsed:
+            if isinstance(item, list):
+                stale |= old_runs.get(name, set()) - {r.experiment_id for r in item}
+        error: Exception | None = None
+        try:
+            index.delete(sorted(stale - set(records)))  # runs dropped from their file
+            if records:
+                recs = list(records.values())
+                index.upsert([r.experiment_id for r in recs], [r.document for r in recs],
+                             [r.metadata for r in recs])
+        except Exception as exc:  # the index failed: this group's files are reported
+            error = exc
+        entries: dict[str, dict[str, Any]] = {}
+        for name, item in parsed:
+            problem = item if isinstance(item, Exception) else error
+            if problem is not None:
+                summary.failed.append((self.files.results_dir / name, str(problem)))
+                entries[name] = {"runs": {}, "error": str(problem)}
+                continue
+            runs = {r.experiment_id: r.metadata["timeseries_path"] for r in item}
+            summary.indexed += len(runs)
+            entries[name] = {"runs": runs}
+        return entries
+
+    def _file_records(self, path: Path, reports: dict[str, list]) -> list[RunRecord]:
+        """A results file's runs, with their hypothesis' lab report summaries added."""
         records = self._records(path)
         for rec in records:
             for report in reports.get(rec.hypothesis_id, []):
                 rec.metadata.update(report.metadata)
                 rec.document += " " + report.text
-        if records:
-            index.upsert([r.experiment_id for r in records], [r.document for r in records],
-                         [r.metadata for r in records])
-        return {r.experiment_id: r.metadata["timeseries_path"] for r in records}
+        return records
 
     def _records(self, path: Path) -> list[RunRecord]:
         hid = path.name[: -len("_results.json")] if path.name.endswith("_results.json") \
@@ -192,7 +244,7 @@ class Lab:
         The manifest's catalog is kept until the manifest file changes: parsing the manifest of
         a 10,000-run lab takes ~5 ms, and plotting five runs asked for it five times.
         """
-        stamp = _stamp(self.manifest_path)
+        stamp = file_stamp(self.manifest_path)
         cached = self._catalog_cache
         if stamp is not None and cached is not None and cached[0] == stamp:
             return cached[1]
@@ -251,12 +303,3 @@ class Lab:
         """A live (SWMR) reader of the run's HDF5 history, or None if it has none."""
         path = self.series_path(exp_id)
         return SeriesReader(path) if path is not None else None
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """What identifies one version of a file (an atomic rewrite changes the inode)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino

@@ -20,6 +20,15 @@ def file_signature(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """One version of a file (an atomic rewrite changes the inode), or None if it is missing."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
 class LabFiles:
     """Paths inside one lab folder."""
 

@@ -63,3 +63,46 @@ def test_embedding_function_for_chroma() -> None:
     vectors = ef(["hello world"])
     assert len(vectors) == 1 and len(vectors[0]) == DIM
     assert ef.build_from_config(ef.get_config()).name() == ef.name()
+
+
+def test_batches_group_similar_lengths_within_the_token_budget() -> None:
+    from storage._embedding_batches import BATCH_TOKENS, MIN_SPLIT, batches_by_length
+
+    lengths = [int(n) for n in np.random.default_rng(0).integers(3, 257, 500)]
+    batches = batches_by_length(lengths, threads=1)
+    assert sorted(i for b in batches for i in b) == list(range(500))
+    for batch in batches:
+        assert len(batch) * max(lengths[i] for i in batch) <= max(BATCH_TOKENS, 256)
+    longest = [max(lengths[i] for i in b) for b in batches]
+    assert longest == sorted(longest)  # sorted by length: little padding
+    few = batches_by_length([40] * (2 * MIN_SPLIT), threads=2)
+    assert [len(b) for b in few] == [MIN_SPLIT, MIN_SPLIT]  # one batch split so both threads work
+    assert len(batches_by_length([40] * 3, threads=2)) == 1  # too small to split
+
+
+def test_threads_and_batching_do_not_change_the_vectors() -> None:
+    from storage._embedding import get_model
+
+    texts = [f"run {i}: " + "resnet with a plateau " * (i % 9) for i in range(40)] + TEXTS
+    model = get_model()
+    one = model.encode(texts, threads=1)
+    two = model.encode(texts, threads=2)
+    alone = np.stack([model.encode([t], threads=1)[0] for t in texts[::7]])
+    np.testing.assert_allclose(two, one, atol=1e-6)
+    np.testing.assert_allclose(alone, one[::7], atol=1e-6)
+
+
+def test_blas_limit_is_restored_after_overlapping_encodes() -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from storage._embedding_batches import one_blas_thread
+
+    def blas_threads() -> list[int]:  # numpy's own BLAS (torch, if loaded, brings another)
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info()
+                if p["user_api"] == "blas" and "numpy" in p["filepath"]]
+
+    before = blas_threads()
+    with one_blas_thread():
+        with one_blas_thread():
+            assert set(blas_threads()) <= {1}
+        assert set(blas_threads()) <= {1}  # the inner exit did not restore the default
+    assert blas_threads() == before

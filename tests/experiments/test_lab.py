@@ -146,11 +146,35 @@ def test_reindex_progress_and_cancel(demo_lab) -> None:
         if done == 2:
             cancel.set()
 
-    summary = lab.reindex(progress=progress, cancel=cancel)
+    summary = lab.reindex(progress=progress, cancel=cancel, group=1)  # a group per file
     assert summary.cancelled and [s[0] for s in seen] == [1, 2] and seen[0][1] == 6
     assert lab.index_status() == "stale"
     rest = lab.reindex()
     assert rest.unchanged == 2 and not rest.cancelled and lab.index_status() == "ok"
+
+
+def test_files_indexed_in_groups_report_each_file(demo_lab) -> None:
+    (demo_lab / "results" / "h099_results.json").write_text("{broken")
+    lab = Lab(demo_lab)
+    seen = []
+    summary = lab.reindex(progress=lambda d, t, n: seen.append((d, t, n)), group=4)
+    assert [d for d, _, _ in seen] == list(range(1, 8)) and {t for _, t, _ in seen} == {7}
+    assert [p.name for p, _ in summary.failed] == ["h099_results.json"]
+    ids = lab.experiment_ids()
+    assert summary.indexed == len(ids) == lab.index.count()
+
+    # A run moved from one file to another in the same group is kept, not deleted as stale.
+    first, second = sorted((demo_lab / "results").glob("*_results.json"))[:2]
+    a, b = json.loads(first.read_text()), json.loads(second.read_text())
+    moved = a["runs"].pop()
+    b["runs"].append(moved)
+    first.write_text(json.dumps(a))
+    second.write_text(json.dumps(b))
+    for path in (first, second):
+        os.utime(path, ns=(1, 1))
+    again = lab.reindex(group=100)
+    assert again.indexed == len(a["runs"]) + len(b["runs"]) and lab.index.count() == len(ids)
+    assert lab.index.get(moved["run_id"]) is not None
 
 
 def test_demo_is_deterministic(tmp_path) -> None:
