@@ -62,7 +62,7 @@ def load_url(url: str, fmt: str, options) -> Any:
             raise UntrustedPickleError(f"{parsed.display} is a pickle: pass trusted=True only if "
                                        "you trust its source, or convert it to DL-JSON")
         try:
-            return pickle.loads(read_url_bytes(parsed))  # noqa: S301 - the caller trusts it
+            return pickle.loads(read_url_bytes(parsed))  # noqa: S301 - options.trusted checked above
         except (pickle.UnpicklingError, EOFError) as exc:
             raise CorruptFileError(f"{parsed.display} is a damaged pickle ({exc})",
                                    path=parsed.display) from None
