@@ -12,7 +12,7 @@ import numpy as np
 
 # Batches hold texts of similar token length (sorted), up to this many padded tokens: big enough
 # for efficient matrix products, small enough that a batch's activations stay in the caches.
-BATCH_TOKENS = 2048
+BATCH_TOKENS = 1024
 MAX_BATCH = 64
 # Texts per thread below which splitting a batch across threads costs more than it saves.
 MIN_SPLIT = 4

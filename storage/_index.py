@@ -21,7 +21,7 @@ from ._errors import IndexUnavailableError, MissingDependencyError
 from ._index_fields import FieldInfo, compute_fields, expand_text_values, sort_hits
 from ._where import parse_where
 
-_BATCH = 128  # documents embedded and sent to Chroma at a time
+_BATCH = 256  # documents embedded (in several batches, on 2 threads) and sent to Chroma at a time
 
 
 @dataclass
