@@ -129,7 +129,7 @@ def bench_loupe(app, many: Path) -> dict[str, float]:
         panel.tree.expand(index)
         wait(app, lambda i=index: model.rowCount(i) > 0)
         first = model.index(0, 0, index)
-        if model.node(first).kind == "page":  # wide groups show pages of 5,000 members
+        if model.node(first).kind == "page":  # wide groups show pages (tree_model.PAGE)
             panel.tree.expand(first)
         panel.tree.scrollTo(model.index(0, 0, first))
         panel.tree.viewport().repaint()
@@ -141,6 +141,42 @@ def bench_loupe(app, many: Path) -> dict[str, float]:
     panel.close_current()
     wait(app, lambda: not panel.is_busy())
     panel.deleteLater()
+    return out
+
+
+def bench_listing(many: Path, reps: int = 5) -> dict[str, tuple[float, float]]:
+    """Listing the 100,000 names in a thread while this thread ticks every millisecond: time
+    and longest stall of the ticking thread (the GIL held by the lister), median of ``reps``.
+    Baseline: h5py's ``list(group.keys())``."""
+    import statistics
+    import threading
+
+    from storage._nodes._pages import stream_members
+
+    out = {}
+    with h5py.File(many, "r", locking=False) as f:
+        group = f["wide"]
+        first = []
+
+        def stream() -> None:
+            t0 = time.perf_counter()
+            stream_members(group, lambda p: first.append(time.perf_counter() - t0)
+                           if not first else None)
+
+        for name, fn in (("h5py keys()", lambda: list(group.keys())), ("stream", stream)):
+            runs = []
+            for _ in range(reps):
+                first.clear()
+                worker = threading.Thread(target=fn)
+                t0 = last = time.perf_counter()
+                stall = 0.0
+                worker.start()
+                while worker.is_alive():
+                    time.sleep(0.001)
+                    now = time.perf_counter()
+                    stall, last = max(stall, now - last), now
+                runs.append((time.perf_counter() - t0, stall, first[0] if first else 0.0))
+            out[name] = tuple(statistics.median(r[i] for r in runs) for i in range(3))
     return out
 
 
@@ -223,6 +259,7 @@ def main() -> int:
     pg.setConfigOptions(background="w", foreground="k")
     app = make_app()
     many, big = make_files(Path(args.data))
+    listing = bench_listing(many)
     loupe = bench_loupe(app, many)
     try:
         import silx  # noqa: F401
@@ -232,7 +269,18 @@ def main() -> int:
         silx_res = None
     scroll = bench_scroll(app, big)
     report(loupe, silx_res, scroll, args.silx_wide)
+    report_listing(listing)
     return 0
+
+
+def report_listing(listing) -> None:
+    base, ours = listing["h5py keys()"], listing["stream"]
+    print("\nListing the 100,000 names in a worker thread (median of 5; stall = longest wait of a "
+          "thread ticking every 1 ms):")
+    print(f"{'':28} {'h5py keys()':>12} {'Loupe stream':>13} {'ratio':>7}")
+    for i, name in ((0, "all names listed"), (1, "longest stall of the ticker")):
+        print(f"{name:28} {base[i]:10.3f} s {ours[i]:11.3f} s {base[i] / ours[i]:6.1f}x")
+    print(f"{'first page sent':28} {'-':>12} {ours[2]:11.3f} s")
 
 
 def report(loupe, silx_res, scroll, silx_wide: int) -> None:

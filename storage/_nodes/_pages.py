@@ -31,6 +31,9 @@ PAGE_SIZE = 5_000
 # Link callbacks between two GIL hand-overs: each callback is ~0.5 us of Python, so the GUI
 # thread waits at most about a millisecond for its turn (CPython's own switch is every 5 ms).
 YIELD_EVERY = 2_000
+# A real pause between the pages sent after the iteration: the GUI thread is busy showing the
+# first page then, and ``sleep(0)`` rarely hands it the GIL (this thread takes it back first).
+PAGE_PAUSE = 0.001
 MAX_NUMPY_NAME = 256  # longer names are sorted by Python (numpy pads every name to the longest)
 
 HARD = h5py.h5l.TYPE_HARD
@@ -136,13 +139,12 @@ class _Pager:
         """
         names, types = self.names, self.types
         if len(names) > 1 and not (self.in_order and names == sorted(names)):
-            order = _name_order(names)
-            names, types = [names[i] for i in order], [types[i] for i in order]
+            names, types = _by_name(names, types)
         for start in range(0, len(names), self.page_size):
             if self.cancelled:
                 return
             self._send(names[start:start + self.page_size], types[start:start + self.page_size])
-            time.sleep(0)
+            time.sleep(PAGE_PAUSE)
 
     def _send(self, raw: list[bytes], types: list[int]) -> None:
         names = _decode(raw)
@@ -167,11 +169,14 @@ def _decode(raw: list[bytes]) -> list[str]:
     return [n.decode("utf-8", "surrogateescape") for n in raw]
 
 
-def _name_order(names: list[bytes]) -> list[int]:
-    """Positions of ``names`` in HDF5's name order (byte order, as ``strcmp``)."""
+def _by_name(names: list[bytes], types: list[int]) -> tuple[list[bytes], list[int]]:
+    """``names`` and their ``types`` in HDF5's name order (byte order, as ``strcmp``)."""
     if max(map(len, names)) <= MAX_NUMPY_NAME:  # numpy sorts without the GIL
-        return np.argsort(np.array(names, dtype=bytes), kind="stable").tolist()
-    return sorted(range(len(names)), key=names.__getitem__)
+        array = np.array(names, dtype=bytes)
+        order = np.argsort(array, kind="stable")
+        return array[order].tolist(), np.asarray(types)[order].tolist()
+    order = sorted(range(len(names)), key=names.__getitem__)
+    return [names[i] for i in order], [types[i] for i in order]
 
 
 def _probe_kind(group, raw_name: bytes) -> str:
