@@ -80,8 +80,11 @@ class ImageView(DataView):
         self.histogram.setLevels(*levels)
         self.view.setTitle(f"{self.node.path} {self._slice_text()}")
         self.view.autoRange()
-        self.show_message(f"Preview: every {result.stride}th pixel (the image is larger than "
-                          f"{BUDGET // 2**20} MiB)." if result.strided else "")
+        notes = [f"Note: {self.node.warning}."] if getattr(self.node, "warning", "") else []
+        if result.strided:
+            notes.append(f"Preview: one pixel in {result.stride} along each axis (the image is "
+                         f"larger than {BUDGET // 2**20} MiB).")
+        self.show_message(" ".join(notes))
 
     def _slice_text(self) -> str:
         sel = self.axes.selection()
