@@ -51,6 +51,7 @@ class SearchPanel(QWidget):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._queries = LatestOnly(self._pool)
+        self._file_finder = LatestOnly()
         self._index_task = None
         self._opening = False
         self._lab_path = ""
@@ -245,7 +246,15 @@ class SearchPanel(QWidget):
         """Ask the window to open a run's time series and results files in the Files tab."""
         if not 0 <= row < self.model.rowCount():
             return
-        paths = search_jobs.files_of(self.lab, self.model.hit(row))
+        # Finding the files may parse the lab's manifest (or scan its results) and stats each
+        # candidate: a worker does it, the newest request wins.
+        self.status.emit("Finding the run's files...")
+        self._file_finder.submit(search_jobs.files_of, self.lab, self.model.hit(row),
+                                 on_done=self._on_files_found,
+                                 on_error=lambda exc: self.status.emit(
+                                     f"Could not find the run's files: {exc}"))
+
+    def _on_files_found(self, paths: list[str]) -> None:
         if paths:
             self.open_files_requested.emit(paths)
         else:
@@ -262,7 +271,8 @@ class SearchPanel(QWidget):
                 self.open_lab(values.lab)
 
     def is_busy(self) -> bool:
-        return self._opening or self._queries.busy or self._debounce.isActive()
+        return (self._opening or self._queries.busy or self._file_finder.busy
+                or self._debounce.isActive())
 
     @property
     def lab_path(self) -> Path | None:

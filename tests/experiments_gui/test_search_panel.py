@@ -4,6 +4,7 @@ states for every failure, remembered columns, selection that plots, double-click
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -155,11 +156,22 @@ def test_run_with_inline_history_plots_too(qtbot, panel) -> None:
     assert plots.curves[0].error is None and plots.curves[0].raw.size == 8
 
 
-def test_double_click_opens_series_and_results(qtbot, panel, indexed_lab) -> None:
+def test_double_click_opens_series_and_results(qtbot, panel, indexed_lab, monkeypatch) -> None:
+    from gui.experiments import search_jobs
+
+    looked_up_on = []
+    real_files_of = search_jobs.files_of
+
+    def files_of(lab, hit):  # the real lookup; only notes which thread ran it
+        looked_up_on.append(threading.current_thread() is threading.main_thread())
+        return real_files_of(lab, hit)
+
+    monkeypatch.setattr(search_jobs, "files_of", files_of)
     search = panel.search
     row = next(r for r, h in enumerate(search.model.hits()) if h.id == "h002_vit_lr0.001_s0")
     with qtbot.waitSignal(panel.open_files_requested, timeout=5000) as blocker:
         search.table.doubleClicked.emit(search.model.index(row, 0))
+    assert looked_up_on == [False]  # the manifest and the disk were read in a worker
     series, results = blocker.args[0]
     assert Path(series) == indexed_lab / "timeseries" / "h002_vit_lr0.001_s0.h5"
     assert Path(results) == indexed_lab / "results" / "h002_results.json"
