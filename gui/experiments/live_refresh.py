@@ -89,11 +89,10 @@ class LiveRefresher(QObject):
         self.polls += 1
 
     def _close_pending(self) -> None:
-        for reader in self._to_close:
-            try:
-                reader.close()
-            except Exception:  # noqa: BLE001 - a reader of a deleted file: nothing to release
-                pass
+        # Closing an HDF5 file takes h5py's global lock, which a long read elsewhere may hold:
+        # close in a worker. No poll uses these readers any more (they left ``_readers``).
+        if self._to_close:
+            submit(_close_readers, self._to_close)
         self._to_close = []
 
     # ---- the view rule ----------------------------------------------------------------------
@@ -125,6 +124,14 @@ class LiveRefresher(QObject):
         vb.setRange(xRange=(hi - width, hi), padding=0)
         vb.setAutoVisible(y=True)
         vb.enableAutoRange(y=True)
+
+
+def _close_readers(readers: list[Any]) -> None:
+    for reader in readers:
+        try:
+            reader.close()
+        except Exception:  # noqa: BLE001 - a reader of a deleted file: nothing to release
+            pass
 
 
 def _view_x(plot: pg.PlotItem, span: tuple[float, float]) -> tuple[float, float]:

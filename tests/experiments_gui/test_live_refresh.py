@@ -98,4 +98,7 @@ def test_live_refresh_keeps_zoom_then_follows(qtbot, tmp_path, writer) -> None:
     time.sleep(0.5)
     qtbot.wait(200)
     assert panel.live.polls == polls
+    readers = [r for r in panel.live._readers.values() if r is not None]
+    assert readers and all(r._file for r in readers)  # h5py files are truthy while open
     panel.shutdown()
+    qtbot.waitUntil(lambda: not any(r._file for r in readers), timeout=10000)  # closed, in a worker
