@@ -19,6 +19,7 @@ from gui.browser.open_url_dialog import ask_url, prepare_location
 from gui.browser.panel import BrowserPanel
 from gui.experiments.panel import ExperimentsPanel
 from gui.icons import app_icon
+from gui.workers import submit
 
 FILE_FILTER = (
     "Results (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4 *.cdf *.json *.json.zst *.dlj);;"
@@ -64,9 +65,18 @@ class MainWindow(QMainWindow):
         self.experiments.open_lab(str(path))
 
     def open_folder(self, path: str) -> None:
-        """A dropped folder: a lab when it holds results, else offer to convert it."""
-        folder = Path(path)
-        if (folder / ".loupe").exists() or any(folder.glob("*_results.json")):
+        """A dropped folder: a lab when it holds results, else offer to convert it.
+
+        Telling which lists the folder (a big or network folder takes a while): in a worker.
+        """
+        self.statusBar().showMessage(f"Looking into {path}...")
+        submit(_is_lab, path, on_done=lambda lab: self._folder_looked_at(path, lab),
+               on_error=lambda exc: self.statusBar().showMessage(f"Cannot open {path}: {exc}",
+                                                                 8000))
+
+    def _folder_looked_at(self, path: str, is_lab: bool) -> None:
+        self.statusBar().clearMessage()
+        if is_lab:
             self.open_lab(path)
         else:
             self.show_convert_wizard(path)
@@ -198,6 +208,12 @@ class MainWindow(QMainWindow):
                 return
         loupe_settings.settings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
+
+
+def _is_lab(path: str) -> bool:
+    """In a worker: does this folder hold a lab (an index or results files)?"""
+    folder = Path(path)
+    return (folder / ".loupe").exists() or any(folder.glob("*_results.json"))
 
 
 def _is_converting(wizard: QWizard) -> bool:

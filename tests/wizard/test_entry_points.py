@@ -32,7 +32,8 @@ def test_tools_menu_opens_the_wizard_on_the_last_folder(main_window, tmp_path, q
 
 def test_dropped_folder_without_results_offers_conversion(main_window, tmp_path, qtbot) -> None:
     (tmp_path / "metrics.json").write_text('{"loss": [1, 2, 3, 4, 5, 6, 7, 8, 9]}')
-    main_window.open_folder(str(tmp_path))
+    main_window.open_folder(str(tmp_path))  # the folder is looked into in a worker
+    qtbot.waitUntil(lambda: bool(main_window.findChildren(ConvertWizard)))
     wizard = main_window.findChildren(ConvertWizard)[-1]
     assert wizard.source.folder() == tmp_path
     qtbot.waitUntil(lambda: wizard.source.counted is not None)
