@@ -83,6 +83,12 @@ def fill_object(node: NodeInfo, obj, local_dir: str | None = None) -> None:
     """Fill kind, shape, dtype, sizes and filters of ``node`` from an open h5py object."""
     kind = GROUP if isinstance(obj, h5py.Group) else DATASET if isinstance(obj, h5py.Dataset) \
         else DATATYPE
+    fill_common(node, obj, kind, lambda n, dset: _fill_dataset(n, dset, local_dir))
+
+
+def fill_common(node: NodeInfo, obj, kind: str, fill_dataset) -> None:
+    """What every source fills the same way: kind (or a link's target kind), attribute and child
+    counts, a named type's dtype; ``fill_dataset(node, obj)`` does the source's dataset part."""
     if node.kind in (SOFT_LINK, EXTERNAL_LINK):
         node.target_kind = kind
     else:
@@ -95,7 +101,7 @@ def fill_object(node: NodeInfo, obj, local_dir: str | None = None) -> None:
         elif kind == DATATYPE:
             node.dtype = dtype_text(obj.dtype)
         else:
-            _fill_dataset(node, obj, local_dir)
+            fill_dataset(node, obj)
     except Exception as exc:  # one odd object must not break the listing
         node.error = f"cannot read details: {exc}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .._nodes._attrs import value_text
 from .._nodes._dtypes import dtype_text
+from .._nodes._listing import fill_common
 from .._nodes._node import (
     BROKEN,
     DATASET,
@@ -108,28 +109,17 @@ def describe_by_id(group, parent: str, name: str, link: dict | None) -> NodeInfo
 
 def fill_object(node: NodeInfo, obj) -> None:
     """Kind, shape, type, chunks and compression of an open h5pyd object."""
-    kind = kind_of(obj)
-    if node.kind in (SOFT_LINK, EXTERNAL_LINK):
-        node.target_kind = kind
-    else:
-        node.kind = kind
-    node.detailed = True
-    try:
-        node.n_attrs = len(obj.attrs)
-        if kind == GROUP:
-            node.n_children = len(obj)
-        elif kind == DATATYPE:
-            node.dtype = dtype_text(obj.dtype)
-        else:
-            node.shape = obj.shape
-            node.dtype = dtype_text(obj.dtype)
-            # the same hints the local layer gives, so viewers pick their view without a read
-            node.extra["dtype_kind"] = obj.dtype.kind
-            node.extra["fields"] = tuple(obj.dtype.names or ())
-            node.compression = str(obj.compression or "")
-            node.extra["layout"] = "chunked" if obj.chunks else "contiguous"
-    except Exception as exc:  # one odd object must not break the listing
-        node.error = f"cannot read details: {exc}"
+    fill_common(node, obj, kind_of(obj), _fill_dataset)
+
+
+def _fill_dataset(node: NodeInfo, obj) -> None:
+    node.shape = obj.shape
+    node.dtype = dtype_text(obj.dtype)
+    # the same hints the local layer gives, so viewers pick their view without a read
+    node.extra["dtype_kind"] = obj.dtype.kind
+    node.extra["fields"] = tuple(obj.dtype.names or ())
+    node.compression = str(obj.compression or "")
+    node.extra["layout"] = "chunked" if obj.chunks else "contiguous"
 
 
 def attributes(obj) -> list[AttrInfo]:
