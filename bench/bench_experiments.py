@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from storage import ChromaConfig, ExperimentIndex, TimeSeriesConfig, TimeSeriesStorage  # noqa: E402
-from storage._nal import parse_results  # noqa: E402
+from storage._experiments._nal import parse_results  # noqa: E402
 
 ARCHS = ["resnet18", "resnet50", "vit-s", "vit-b", "mlp", "transformer", "convnext-t"]
 STATUSES = ["done"] * 8 + ["running", "diverged", "failed"]
@@ -104,11 +104,11 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def bench_index(table: Table, n: int, queries: int, folder: Path, sample: int) -> None:
-    from storage._embedding import embed_texts
+    from storage._experiments._embedding import embed_texts
 
     ids, docs, metas = generated_runs(n)
     # baseline first: the same upsert into Chroma with the vectors already computed, on a sample
-    from storage._index import clean_metadata
+    from storage._experiments._index import clean_metadata
 
     m = min(n, sample)
     vectors = embed_texts(docs[:m])
@@ -166,27 +166,27 @@ def _progress(label: str):
 
 def bench_model(table: Table) -> None:
     code = ("import time; t = time.perf_counter()\n"
-            "from storage._embedding import get_model\n"
+            "from storage._experiments._embedding import get_model\n"
             "get_model().encode(['warm up'])\n"
             "print(time.perf_counter() - t)")
     ready = [float(subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True,
                                   capture_output=True, text=True).stdout) for _ in range(3)]
-    from storage._embedding import embed_texts
+    from storage._experiments._embedding import embed_texts
 
     embed_texts(["warm up"])
     ours = [timed(lambda q=q: embed_texts([q]), 1)[0] for q in QUERIES * 10]
     st_ready = st_query = None
     try:
-        st_code = code.replace("from storage._embedding import get_model\n",
+        st_code = code.replace("from storage._experiments._embedding import get_model\n",
                                "from sentence_transformers import SentenceTransformer\n"
-                               "from storage._embedding import model_path\n") \
+                               "from storage._experiments._embedding import model_path\n") \
             .replace("get_model().encode(['warm up'])",
                      "m = SentenceTransformer(str(model_path()), device='cpu'); m.encode(['w'])")
         st_ready = float(subprocess.run([sys.executable, "-c", st_code], cwd=REPO, check=True,
                                         capture_output=True, text=True).stdout)
         from sentence_transformers import SentenceTransformer
 
-        from storage._embedding import model_path
+        from storage._experiments._embedding import model_path
 
         st = SentenceTransformer(str(model_path()), device="cpu")
         st.encode(["warm up"])

@@ -126,8 +126,8 @@ def _first_draw(app, panel, refs) -> float:
 def bench_plot(app, folder: Path, runs: int, points: int) -> list[tuple]:
     import pyqtgraph as pg
 
-    from gui.experiments.plot_panel import PlotPanel
-    from gui.experiments.series_data import FileSource, RunData, RunRef
+    from gui.plots.plot_panel import PlotPanel
+    from gui.plots.series_data import FileSource, RunData, RunRef
 
     paths = _write_runs(folder, runs, points)
     panel = PlotPanel()
@@ -206,7 +206,7 @@ def _build_lab(folder: Path, experiments: int) -> None:
 
 
 def bench_search(app, folder: Path, experiments: int) -> list[tuple]:
-    from gui.experiments.panel import ExperimentsPanel
+    from gui.experiments_panel import ExperimentsPanel
     from storage import Lab
 
     start = time.perf_counter()

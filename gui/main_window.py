@@ -17,7 +17,7 @@ from gui import settings as loupe_settings
 from gui.about import show_about
 from gui.browser.open_url_dialog import ask_url, prepare_location
 from gui.browser.panel import BrowserPanel
-from gui.experiments.panel import ExperimentsPanel
+from gui.experiments_panel import ExperimentsPanel
 from gui.icons import app_icon
 from gui.workers import submit
 

@@ -6,9 +6,7 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 
 from __future__ import annotations
 
-from ._demo import DemoSummary, write_demo_lab
 from ._dljson import TorchUnavailableWarning
-from ._embedding import embed_texts
 from ._errors import (
     CorruptFileError,
     EncodeError,
@@ -29,12 +27,18 @@ from ._errors import (
     UnsupportedFormatError,
     UntrustedPickleError,
 )
+from ._experiments._demo import DemoSummary, write_demo_lab
+from ._experiments._embedding import embed_texts
+from ._experiments._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
+from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
+from ._experiments._index_fields import FieldInfo
+from ._experiments._lab import IndexSummary, Lab
+from ._experiments._metrics_h5 import load_metrics, save_metrics
+from ._experiments._remote_lab import index_remote_lab
+from ._experiments._series_h5 import SeriesReader, SeriesWriter
+from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
+from ._experiments._where import WhereSyntaxError, parse_where
 from ._facade import DLFriendlyStorage, detect_format
-from ._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
-from ._index import ChromaConfig, ExperimentIndex, Hit
-from ._index_fields import FieldInfo
-from ._lab import IndexSummary, Lab
-from ._metrics_h5 import load_metrics, save_metrics
 from ._migration import (
     MigrationOptions,
     MigrationPlan,
@@ -51,11 +55,29 @@ from ._migration import (
     restore_originals,
     run_migration,
 )
-from ._nodes import AttrInfo, NodeInfo, SliceResult, Source, open_source, register_opener
-from ._remote import RemoteOptions, RemoteSource, is_remote_url, open_remote
-from ._series_h5 import SeriesReader, SeriesWriter
-from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
-from ._where import WhereSyntaxError, parse_where
+from ._nodes import (
+    PAGE_SIZE,
+    AttrInfo,
+    ChildPage,
+    NodeInfo,
+    NodeKind,
+    SliceResult,
+    Source,
+    join_path,
+    open_source,
+    parent_path,
+    register_opener,
+    value_text,
+)
+from ._remote import (
+    RemoteOptions,
+    RemoteSource,
+    is_remote_url,
+    open_remote,
+    parse_url,
+    redact,
+)
+from ._remote import set_default_options as set_default_remote_options
 
 
 def _version() -> str:
@@ -88,6 +110,16 @@ __all__ = [
     "restore_originals",
     "run_migration",
     "AttrInfo",
+    "ChildPage",
+    "NodeKind",
+    "PAGE_SIZE",
+    "join_path",
+    "parent_path",
+    "value_text",
+    "index_remote_lab",
+    "parse_url",
+    "redact",
+    "set_default_remote_options",
     "NodeInfo",
     "SliceResult",
     "Source",

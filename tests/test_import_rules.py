@@ -51,3 +51,23 @@ def test_cli_headless_commands_do_not_import_qt() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every absolute module a file imports, at the top or inside a function."""
+    mods = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            mods.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            mods.add(node.module)
+    return mods
+
+
+def test_gui_uses_only_the_public_storage_api() -> None:
+    offenders = {
+        str(p.relative_to(REPO)): sorted(m for m in _imported_modules(p)
+                                         if m.startswith("storage._"))
+        for p in (REPO / "gui").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

@@ -28,7 +28,7 @@ from gui.browser.scalar_view import ScalarView
 from gui.browser.table_view import TableView
 from gui.browser.view_base import DataView
 from gui.workers import LatestOnly
-from storage import NodeInfo, Source
+from storage import NodeInfo, NodeKind, Source
 
 
 def best_view(node: NodeInfo) -> str:
@@ -118,7 +118,7 @@ class DataViewer(QWidget):
             view.show_node(self.source, self.node)
 
     def _load_info(self, source: Source, node: NodeInfo) -> None:
-        if node.error and node.kind in ("broken", "unreadable"):
+        if node.error and node.kind in (NodeKind.BROKEN, NodeKind.UNREADABLE):
             self.attributes.set_message(node.error)
             self.properties.set_rows([("Path", node.path), ("Problem", node.error)])
             return

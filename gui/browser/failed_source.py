@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from storage import NodeInfo, Source
-from storage._nodes import UNREADABLE
+from storage import NodeInfo, NodeKind, Source
 
 
 class FailedSource(Source):
@@ -14,7 +13,7 @@ class FailedSource(Source):
         self.reason = reason
 
     def info(self, path: str) -> NodeInfo:
-        return NodeInfo("/", self.name, kind=UNREADABLE, error=self.reason, detailed=True,
+        return NodeInfo("/", self.name, kind=NodeKind.UNREADABLE, error=self.reason, detailed=True,
                         n_children=0)
 
     def list_children(self, path: str) -> list[NodeInfo]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from PySide6.QtGui import QIcon
 
 from gui.icons import icon
-from storage import NodeInfo
-from storage._nodes import BROKEN, DATASET, DATATYPE, EXTERNAL_LINK, GROUP, SOFT_LINK, UNREADABLE
+from storage import NodeInfo, NodeKind
 
-_KIND_TEXT = {SOFT_LINK: "soft link", EXTERNAL_LINK: "external link"}
-_ICONS = {"page": "group", GROUP: "group", DATASET: "dataset", DATATYPE: "datatype",
-          BROKEN: "broken", UNREADABLE: "broken"}
+_KIND_TEXT = {NodeKind.SOFT_LINK: "soft link", NodeKind.EXTERNAL_LINK: "external link"}
+_ICONS = {"page": "group", NodeKind.GROUP: "group", NodeKind.DATASET: "dataset",
+          NodeKind.DATATYPE: "datatype", NodeKind.BROKEN: "broken", NodeKind.UNREADABLE: "broken"}
 
 
 def human_bytes(n: int | None) -> str:
@@ -54,9 +53,9 @@ def column_text(node: NodeInfo, column: int) -> str:
 def icon_for(node: NodeInfo, top_level: bool = False) -> QIcon:
     if top_level:
         return icon("json" if node.dtype in ("object", "list") else "file")
-    if node.error and node.kind in (BROKEN, UNREADABLE):
+    if node.error and node.kind in (NodeKind.BROKEN, NodeKind.UNREADABLE):
         return icon("broken")
-    if node.kind in (SOFT_LINK, EXTERNAL_LINK):
+    if node.kind in (NodeKind.SOFT_LINK, NodeKind.EXTERNAL_LINK):
         return icon("link")
     return icon(_ICONS.get(node.kind, "dataset"))
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import settings as loupe_settings
-from storage._remote import RemoteOptions, is_remote_url, parse_url, redact, set_default_options
+from storage import RemoteOptions, is_remote_url, parse_url, redact, set_default_remote_options
 
 RECENT_KEY = "recent/urls"
 HELP = (
@@ -54,7 +54,7 @@ def prepare_location(location: str) -> str:
     """
     if not is_remote_url(location):
         return location
-    set_default_options(remote_options())
+    set_default_remote_options(remote_options())
     shown = redact(location)
     loupe_settings.add_recent(shown, key=RECENT_KEY)
     return shown

@@ -7,8 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QPlainTextEdit
 
 from gui.browser.view_base import DataView
-from storage import NodeInfo, Source
-from storage._nodes import value_text
+from storage import NodeInfo, NodeKind, Source, value_text
 
 SMALL = 4096  # elements read whole for the text view
 
@@ -70,7 +69,7 @@ def _summary(node: NodeInfo | None) -> str:
         lines.append(f"members: {node.n_children}")
     if node.dtype:
         lines.append(f"type: {node.dtype}")
-    if node.object_kind == "dataset":
+    if node.object_kind == NodeKind.DATASET:
         lines.append(f"shape: {node.shape_text}")
     if node.warning:
         lines.append(f"note: {node.warning}")

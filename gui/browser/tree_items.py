@@ -15,8 +15,7 @@ never gets more than a page of rows.
 
 from __future__ import annotations
 
-from storage import NodeInfo, Source
-from storage._nodes import GROUP, UNKNOWN, ChildPage, join_path
+from storage import ChildPage, NodeInfo, NodeKind, Source, join_path
 
 PAGE_KIND = "page"
 NOT_FETCHED, FETCHING, FETCHED = range(3)
@@ -75,7 +74,7 @@ class TreeItem:
         """For the tree's expander of row ``row``, without making its item when it has none."""
         item = self.children[row]
         if item is None and self.nodes is None:
-            return self.kinds[row] in (GROUP, UNKNOWN)
+            return self.kinds[row] in (NodeKind.GROUP, NodeKind.UNKNOWN)
         item = item or self.child_at(row)
         if item.state == FETCHED:
             return bool(item.children)
@@ -135,7 +134,7 @@ def _add_match(top: TreeItem, node: NodeInfo) -> None:
         item.state = FETCHED  # an ancestor of a match shows only the matches below it
         if child is None:
             path = "/" + "/".join(parts[:depth + 1])
-            stub = node if depth == len(parts) - 1 else NodeInfo(path, part, kind=GROUP)
+            stub = node if depth == len(parts) - 1 else NodeInfo(path, part, kind=NodeKind.GROUP)
             child = TreeItem(stub, item, len(item.children), item.source)
             child.state = NOT_FETCHED if depth == len(parts) - 1 else FETCHED
             item.children.append(child)

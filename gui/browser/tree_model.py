@@ -30,8 +30,7 @@ from gui.browser.tree_items import (
     page_rows,
 )
 from gui.workers import submit
-from storage import NodeInfo, Source
-from storage._nodes import UNKNOWN, ChildPage
+from storage import ChildPage, NodeInfo, NodeKind, Source
 
 __all__ = ["COLUMNS", "PAGE", "PAGE_KIND", "TreeModel"]
 
@@ -302,7 +301,7 @@ class TreeModel(QAbstractItemModel):
         step()
 
     def _force_fetch(self, item: TreeItem) -> None:
-        if item.node.is_group or item.node.object_kind == UNKNOWN:
+        if item.node.is_group or item.node.object_kind == NodeKind.UNKNOWN:
             self.fetchMore(self.index_of(item))
         else:
             item.state = FETCHED

@@ -152,7 +152,7 @@ def _run_index(args: argparse.Namespace) -> int:
 
 def _index_remote(args: argparse.Namespace) -> int:
     """A lab in an object store: every run indexed, its files linked by URL (no local copy)."""
-    from storage._remote import index_remote_lab, redact
+    from storage import index_remote_lab, redact
 
     if not (args.host or args.index_dir):
         print("loupe index: a lab in an object store is indexed into a Chroma server: add "

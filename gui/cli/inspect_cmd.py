@@ -12,8 +12,7 @@ import sys
 from collections.abc import Iterator
 from itertools import islice
 
-from storage import NodeInfo, Source, StorageError, open_source
-from storage._remote import redact
+from storage import NodeInfo, NodeKind, Source, StorageError, open_source, redact
 
 MAX_ATTR_TEXT = 120
 MAX_DEPTH = 64
@@ -44,7 +43,8 @@ def walk(source: Source, max_depth: int | None = None, limit: int = 100_000
 def _walk_group(source: Source, path: str, depth: int, max_depth: int) -> Iterator[NodeInfo]:
     for node in source.describe(path, [n.name for n in source.list_children(path)]):
         yield node
-        if node.kind == "group" and depth + 1 < max_depth:  # a hard-link cycle stops here too
+        # a hard-link cycle stops at max_depth too
+        if node.kind == NodeKind.GROUP and depth + 1 < max_depth:
             yield from _walk_group(source, node.path, depth + 1, max_depth)
 
 

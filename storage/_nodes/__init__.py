@@ -19,6 +19,7 @@ from ._node import (
     UNREADABLE,
     AttrInfo,
     NodeInfo,
+    NodeKind,
     join_path,
     parent_path,
 )
@@ -29,7 +30,7 @@ from ._source import Source, open_source, register_opener
 __all__ = [
     "BROKEN", "DATASET", "DATATYPE", "DEFAULT_BUDGET", "EXTERNAL_LINK", "GROUP", "KINDS",
     "PAGE_SIZE", "SOFT_LINK", "UNKNOWN", "UNREADABLE", "AttrInfo", "ChildPage", "H5Source",
-    "NodeInfo", "ReadCancelled", "SliceResult", "Source", "dtype_text", "join_path",
+    "NodeInfo", "NodeKind", "ReadCancelled", "SliceResult", "Source", "dtype_text", "join_path",
     "open_h5_file", "open_source", "parent_path", "read_attributes", "read_slice",
     "register_opener", "value_text",
 ]

@@ -7,17 +7,28 @@ model can keep 100,000 of them without keeping 100,000 HDF5 objects open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-GROUP = "group"
-DATASET = "dataset"
-DATATYPE = "datatype"
-SOFT_LINK = "soft-link"
-EXTERNAL_LINK = "external-link"
-BROKEN = "broken"
-UNREADABLE = "unreadable"
-UNKNOWN = "unknown"  # a name listed but not described yet (hard link, kind not probed)
 
-KINDS = (GROUP, DATASET, DATATYPE, SOFT_LINK, EXTERNAL_LINK, BROKEN, UNREADABLE, UNKNOWN)
+class NodeKind(StrEnum):
+    """What a node of the tree is. A ``StrEnum``: each member equals its plain string value, so
+    records that crossed a process or JSON boundary as text compare equal to it."""
+
+    GROUP = "group"
+    DATASET = "dataset"
+    DATATYPE = "datatype"
+    SOFT_LINK = "soft-link"
+    EXTERNAL_LINK = "external-link"
+    BROKEN = "broken"
+    UNREADABLE = "unreadable"
+    UNKNOWN = "unknown"  # a name listed but not described yet (hard link, kind not probed)
+
+
+GROUP, DATASET, DATATYPE = NodeKind.GROUP, NodeKind.DATASET, NodeKind.DATATYPE
+SOFT_LINK, EXTERNAL_LINK = NodeKind.SOFT_LINK, NodeKind.EXTERNAL_LINK
+BROKEN, UNREADABLE, UNKNOWN = NodeKind.BROKEN, NodeKind.UNREADABLE, NodeKind.UNKNOWN
+
+KINDS = tuple(NodeKind)
 
 
 def join_path(parent: str, name: str) -> str:

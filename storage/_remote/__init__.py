@@ -7,7 +7,6 @@ Loupe never stores credentials: each library finds them where it always does.
 
 from ._fsspec import open_fsspec_binary, open_fsspec_h5
 from ._hsds import open_hsds
-from ._lab import index_remote_lab
 from ._open import default_options, open_remote, register_remote_openers, set_default_options
 from ._options import DEFAULT_BUDGET, INSTALL_HINT, RemoteOptions, check_read_budget
 from ._source import RemoteSource, estimate_read_bytes
@@ -16,7 +15,7 @@ from ._url import SCHEMES, RemoteURL, is_remote_url, parse_url, redact, url_sche
 
 __all__ = [
     "DEFAULT_BUDGET", "INSTALL_HINT", "SCHEMES", "RemoteOptions", "RemoteSource", "RemoteURL",
-    "check_read_budget", "classify", "default_options", "estimate_read_bytes", "index_remote_lab",
+    "check_read_budget", "classify", "default_options", "estimate_read_bytes",
     "is_remote_url",
     "open_fsspec_binary", "open_fsspec_h5", "open_hsds", "open_remote", "parse_url", "redact",
     "register_remote_openers", "set_default_options", "translate", "url_scheme",

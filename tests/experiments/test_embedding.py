@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 
 from storage import embed_texts
-from storage._embedding import DIM, model_path
+from storage._experiments._embedding import DIM, model_path
 
 TEXTS = [
     "ResNet-50 with a cosine learning-rate schedule reaches 93% top-1 accuracy",
@@ -56,7 +56,7 @@ def test_search_path_does_not_import_torch(tmp_path) -> None:
 
 
 def test_embedding_function_for_chroma() -> None:
-    from storage._embedding import embedding_function
+    from storage._experiments._embedding import embedding_function
 
     ef = embedding_function()
     assert ef.name() == "loupe_minilm_l6_v2"
@@ -66,7 +66,7 @@ def test_embedding_function_for_chroma() -> None:
 
 
 def test_batches_group_similar_lengths_within_the_token_budget() -> None:
-    from storage._embedding_batches import BATCH_TOKENS, MIN_SPLIT, batches_by_length
+    from storage._experiments._embedding_batches import BATCH_TOKENS, MIN_SPLIT, batches_by_length
 
     lengths = [int(n) for n in np.random.default_rng(0).integers(3, 257, 500)]
     batches = batches_by_length(lengths, threads=1)
@@ -81,7 +81,7 @@ def test_batches_group_similar_lengths_within_the_token_budget() -> None:
 
 
 def test_threads_and_batching_do_not_change_the_vectors() -> None:
-    from storage._embedding import get_model
+    from storage._experiments._embedding import get_model
 
     texts = [f"run {i}: " + "resnet with a plateau " * (i % 9) for i in range(40)] + TEXTS
     model = get_model()
@@ -94,7 +94,7 @@ def test_threads_and_batching_do_not_change_the_vectors() -> None:
 
 def test_blas_limit_is_restored_after_overlapping_encodes() -> None:
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    from storage._embedding_batches import one_blas_thread
+    from storage._experiments._embedding_batches import one_blas_thread
 
     def blas_threads() -> list[int]:  # numpy's own BLAS (torch, if loaded, brings another)
         return [p["num_threads"] for p in threadpoolctl.threadpool_info()

@@ -14,7 +14,7 @@ from storage import (
     NALChromaIntegration,
     TimeSeriesConfig,
 )
-from storage._nal import load_json, parse_results
+from storage._experiments._nal import load_json, parse_results
 
 RESULT = {
     "hypothesis_id": "h042",

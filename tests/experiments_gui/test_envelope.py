@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gui.experiments.envelope import BASE, MIN_POINTS, Envelope, envelope_for
+from gui.plots.envelope import BASE, MIN_POINTS, Envelope, envelope_for
 
 
 def _series(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +96,7 @@ def test_envelope_for_only_long_ascending_curves() -> None:
 def test_curve_item_draws_the_envelope_and_keeps_the_data(qtbot) -> None:
     import pyqtgraph as pg
 
-    from gui.experiments.envelope_item import EnvelopeCurveItem
+    from gui.plots.envelope_item import EnvelopeCurveItem
 
     widget = pg.PlotWidget()
     widget.resize(900, 500)
@@ -126,9 +126,8 @@ def test_curve_item_draws_the_envelope_and_keeps_the_data(qtbot) -> None:
 
 def test_grid_lines_are_opaque_and_under_the_curves(qtbot) -> None:
     import pyqtgraph as pg
+    from gui.plots import grid_axis as ga
     from PySide6.QtGui import QColor, QPainter, QPicture
-
-    from gui.experiments import grid_axis as ga
 
     blend, OpaqueGridAxis, AXIS_Z = ga.blend, ga.OpaqueGridAxis, ga.AXIS_Z
 

@@ -10,8 +10,8 @@ import time
 import pytest
 from experiments_gui.expgui_helpers import wait_drawn, writer_env
 
-from gui.experiments.plot_panel import PlotPanel
-from gui.experiments.series_data import FileSource, RunRef
+from gui.plots.plot_panel import PlotPanel
+from gui.plots.series_data import FileSource, RunRef
 
 WRITER = textwrap.dedent("""
     import sys, time, pathlib

@@ -12,9 +12,9 @@ import pytest
 from experiments_gui.expgui_helpers import wait_drawn
 from PySide6.QtGui import QImage
 
-from gui.experiments.plot_panel import PlotPanel
-from gui.experiments.series_data import FileSource, RunRef
-from gui.experiments.smoothing import ema, moving_average
+from gui.plots.plot_panel import PlotPanel
+from gui.plots.series_data import FileSource, RunRef
+from gui.plots.smoothing import ema, moving_average
 
 
 def _refs(folder):

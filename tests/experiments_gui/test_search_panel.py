@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from experiments_gui.expgui_helpers import make_lab
 
-from gui.experiments.panel import ExperimentsPanel
+from gui.experiments_panel import ExperimentsPanel
 
 WAIT = 120000  # ms; the first query loads the embedding model
 
@@ -157,7 +157,7 @@ def test_run_with_inline_history_plots_too(qtbot, panel) -> None:
 
 
 def test_double_click_opens_series_and_results(qtbot, panel, indexed_lab, monkeypatch) -> None:
-    from gui.experiments import search_jobs
+    from gui.search import search_jobs
 
     looked_up_on = []
     real_files_of = search_jobs.files_of
@@ -206,7 +206,7 @@ def test_broken_index_is_a_clear_state(qtbot, tmp_path) -> None:
 
 
 def test_server_down_is_a_clear_state(qtbot, tmp_path, indexed_lab) -> None:
-    from gui.experiments.settings_dialog import SearchSettings, save
+    from gui.search.settings_dialog import SearchSettings, save
 
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))

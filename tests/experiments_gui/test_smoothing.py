@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from gui.experiments.smoothing import (
+from gui.plots.smoothing import (
     ema,
     marker_heights,
     moving_average,

@@ -14,7 +14,7 @@ import pytest
 from remote.servers import REPO, free_port
 
 from storage import ChromaConfig, ExperimentIndex, write_demo_lab
-from storage._timeseries import read_history_file
+from storage._experiments._timeseries import read_history_file
 
 pytestmark = [pytest.mark.server, pytest.mark.usefixtures("remote_env")]
 

@@ -14,8 +14,8 @@ from storage import (
     TimeSeriesStorage,
     UntrustedPickleError,
 )
-from storage._series_h5 import SeriesReader
-from storage._timeseries import read_history_file
+from storage._experiments._series_h5 import SeriesReader
+from storage._experiments._timeseries import read_history_file
 
 pytestmark = [pytest.mark.server, pytest.mark.usefixtures("remote_env")]
 

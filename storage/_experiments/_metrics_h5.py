@@ -13,8 +13,8 @@ from typing import Any
 import h5py
 import numpy as np
 
-from ._atomic import atomic_path
-from ._errors import CorruptFileError, EncodeError, StorageFileNotFoundError
+from .._atomic import atomic_path
+from .._errors import CorruptFileError, EncodeError, StorageFileNotFoundError
 
 _SCALARS = (str, int, float, bool, np.number, np.bool_)
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import CorruptFileError
+from .._errors import CorruptFileError
 
 STATUSES = ("done", "running", "diverged", "failed")
 _STATUS_ALIASES = {"completed": "done", "finished": "done", "success": "done", "ok": "done",

@@ -2,7 +2,7 @@
 
 Reading and smoothing run in workers (:mod:`gui.workers`); this widget only draws. Long series stay
 fast because the worker also builds a min/max envelope of every long curve
-(:mod:`gui.experiments.envelope`): a frame draws about one pair of points per pixel column, taken
+(:mod:`gui.plots.envelope`): a frame draws about one pair of points per pixel column, taken
 from the envelope, not the million points of the run.
 """
 
@@ -18,15 +18,15 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from gui import settings as loupe_settings
-from gui.experiments import plot_data as pdata
-from gui.experiments.grid_axis import opaque_axes, use_opaque_grid
-from gui.experiments.live_refresh import LiveRefresher
-from gui.experiments.plot_controls import PlotControls, PlotOptions
-from gui.experiments.plot_draw import CurveDrawer
-from gui.experiments.plot_hover import PlotHover
-from gui.experiments.run_colors import RunColors, session_colors
-from gui.experiments.series_data import RunData, RunRef, load_runs, load_with_metrics
-from gui.experiments.summary_table import SummaryTable
+from gui.plots import plot_data as pdata
+from gui.plots.grid_axis import opaque_axes, use_opaque_grid
+from gui.plots.live_refresh import LiveRefresher
+from gui.plots.plot_controls import PlotControls, PlotOptions
+from gui.plots.plot_draw import CurveDrawer
+from gui.plots.plot_hover import PlotHover
+from gui.plots.run_colors import RunColors, session_colors
+from gui.plots.series_data import RunData, RunRef, load_runs, load_with_metrics
+from gui.plots.summary_table import SummaryTable
 from gui.workers import LatestOnly, submit
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._errors import StorageError
+from .._errors import StorageError
 
 
 class WhereSyntaxError(StorageError, ValueError):

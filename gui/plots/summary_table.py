@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.experiments.plot_data import X_AXES, Curve, lower_is_better, summarize
-from gui.experiments.run_colors import RunColors
+from gui.plots.plot_data import X_AXES, Curve, lower_is_better, summarize
+from gui.plots.run_colors import RunColors
 
 ERROR_COLOR = QColor("#9b2c2c")
 

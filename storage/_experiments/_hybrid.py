@@ -103,7 +103,7 @@ class ResultsDirSummary:
 
 
 class NALChromaIntegration:
-    """Index NAL results (see :mod:`storage._nal` for the schema) into a hybrid store."""
+    """Index NAL results (schema: :mod:`._nal`) into a hybrid store."""
 
     def __init__(self, chroma_config: ChromaConfig, timeseries_config: TimeSeriesConfig,
                  timeseries_threshold: int = 10) -> None:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 
 from gui import settings as loupe_settings
-from gui.experiments.results_model import DEFAULT_VISIBLE, ID, ResultsModel
+from gui.search.results_model import DEFAULT_VISIBLE, ID, ResultsModel
 
 KEY = "search/columns"  # the visible column keys
 

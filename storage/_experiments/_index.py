@@ -1,7 +1,7 @@
 """The experiment index: ChromaDB, embedded (a folder) or as a client of a Chroma server.
 
 Each experiment is one entry: a text document (for semantic search) plus flat scalar metadata
-(for filters). Embeddings come from :mod:`storage._embedding` and are always passed explicitly:
+(for filters). Embeddings come from :mod:`._embedding` and are always passed explicitly:
 Chroma's default embedding function downloads a model and fails offline. chromadb is imported
 inside :class:`ExperimentIndex` only, so ``import storage`` stays light.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import IndexUnavailableError, MissingDependencyError
+from .._errors import IndexUnavailableError, MissingDependencyError
 from ._index_fields import FieldInfo, compute_fields, expand_text_values, sort_hits
 from ._where import parse_where
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from gui.experiments.envelope import Envelope, envelope_for
-from gui.experiments.series_data import RunData
-from gui.experiments.smoothing import marker_heights, nonfinite_segments, smooth
+from gui.plots.envelope import Envelope, envelope_for
+from gui.plots.series_data import RunData
+from gui.plots.smoothing import marker_heights, nonfinite_segments, smooth
 
 X_AXES = {"epoch": "Epoch", "step": "Step", "wall_time": "Wall time (s since start)"}
 SEED_KEYS = ("seed", "random_seed")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import atomic_write_bytes
+from .._atomic import atomic_write_bytes
 from ._demo_text import ARCH_FAMILIES, CLAIMS, DATASETS, NOTES, REPORT_TITLES, TEXT_DATASETS
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage
 

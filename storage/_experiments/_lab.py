@@ -2,7 +2,7 @@
 
 ::
 
-    DIR/results/{hypothesis_id}_results.json   NAL results (see storage._nal for the schema)
+    DIR/results/{hypothesis_id}_results.json   NAL results (schema: _nal.py)
     DIR/results/lab_report_{lab_id}.json       lab session reports
     DIR/timeseries/{experiment_id}.h5          long histories (HDF5, appendable, SWMR)
     DIR/timeseries/{experiment_id}.json.zst    short histories (compressed DL-JSON)
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import atomic_write_bytes
+from .._atomic import atomic_write_bytes
 from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
 from ._lab_scan import LabFiles, file_stamp, resolve_series

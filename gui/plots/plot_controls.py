@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import settings as loupe_settings
-from gui.experiments.plot_data import X_AXES, Smoothing
+from gui.plots.plot_data import X_AXES, Smoothing
 
 SMOOTHERS = {"none": "Off", "ema": "EMA (debiased)", "window": "Moving window"}
 BANDS = {"minmax": "min-max band", "std": "mean ± std band"}

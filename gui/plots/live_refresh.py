@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from gui.experiments.series_data import X_KEYS, RunData, RunRef
+from gui.plots.series_data import X_KEYS, RunData, RunRef
 from gui.workers import submit
 
 FOLLOW_SLACK = 1e-9

@@ -14,11 +14,11 @@ import threading
 from collections.abc import Callable
 
 from .._errors import IndexUnavailableError, RemoteError, StorageError, UnsupportedFormatError
-from ._fsspec import storage_options
-from ._open import default_options
-from ._options import RemoteOptions, require
-from ._translate import reraise
-from ._url import parse_url
+from .._remote._fsspec import storage_options
+from .._remote._open import default_options
+from .._remote._options import RemoteOptions, require
+from .._remote._translate import reraise
+from .._remote._url import parse_url
 
 
 def index_remote_lab(url: str, chroma, *, options: RemoteOptions | None = None,
@@ -29,8 +29,8 @@ def index_remote_lab(url: str, chroma, *, options: RemoteOptions | None = None,
     Returns the lab's :class:`IndexSummary`; a file that cannot be read or parsed is listed in
     ``failed`` with its reason and the others are indexed.
     """
-    from .._index import ExperimentIndex
-    from .._lab import IndexSummary
+    from ._index import ExperimentIndex
+    from ._lab import IndexSummary
 
     parsed = parse_url(url)
     if parsed.kind != "fsspec":
@@ -85,7 +85,7 @@ class _RemoteLab:
         return sorted(n for n in self.names if n.endswith("_results.json"))
 
     def _json(self, path: str):
-        from .._nal import decode_markers
+        from ._nal import decode_markers
 
         try:
             raw = self.fs.cat_file(path)
@@ -97,7 +97,7 @@ class _RemoteLab:
             raise ValueError(f"{path.rpartition('/')[2]}: broken JSON ({exc})") from None
 
     def reports(self) -> dict[str, list]:
-        from .._nal import parse_lab_report
+        from ._nal import parse_lab_report
 
         by_hypothesis: dict[str, list] = {}
         for path in sorted(self.names):
@@ -113,7 +113,7 @@ class _RemoteLab:
         return by_hypothesis
 
     def records(self, path: str, reports: dict[str, list]) -> list:
-        from .._nal import parse_results
+        from ._nal import parse_results
 
         name = path.rpartition("/")[2]
         _, records = parse_results(self._json(path), name[: -len("_results.json")])
@@ -126,7 +126,7 @@ class _RemoteLab:
         return records
 
     def _series_of(self, rec) -> str:
-        from .._timeseries import H5_SUFFIX, safe_name
+        from ._timeseries import H5_SUFFIX, safe_name
 
         declared = []
         if rec.timeseries and not rec.timeseries.startswith("/"):

@@ -11,9 +11,9 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from gui import settings as loupe_settings
-from gui.experiments.plot_panel import PlotPanel
-from gui.experiments.search_panel import SearchPanel
-from gui.experiments.series_data import LabSource, RunRef
+from gui.plots.plot_panel import PlotPanel
+from gui.plots.series_data import LabSource, RunRef
+from gui.search.search_panel import SearchPanel
 
 SHOWCASE_RUNS = 5  # runs selected for a screenshot when nothing is selected yet
 

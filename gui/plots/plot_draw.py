@@ -1,7 +1,7 @@
 """Put prepared curves on a pyqtgraph plot, reusing items between redraws.
 
 Reusing the items keeps live refresh cheap and the legend steady. Long curves come with a min/max
-envelope built in the worker (:mod:`gui.experiments.envelope`), so a frame draws about one pair
+envelope built in the worker (:mod:`gui.plots.envelope`), so a frame draws about one pair
 per pixel column without re-reducing the data; short ones use pyqtgraph's peak downsampling and
 clip-to-view.
 """
@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
-from gui.experiments.envelope import Envelope
-from gui.experiments.envelope_item import EnvelopeCurveItem
-from gui.experiments.plot_data import Curve, GroupCurve
-from gui.experiments.plot_hover import HoverTarget
-from gui.experiments.run_colors import RunColors
+from gui.plots.envelope import Envelope
+from gui.plots.envelope_item import EnvelopeCurveItem
+from gui.plots.plot_data import Curve, GroupCurve
+from gui.plots.plot_hover import HoverTarget
+from gui.plots.run_colors import RunColors
 
 RAW_ALPHA = 60
 # Qt strokes wide pens through its path stroker: 10-100x slower than a cosmetic 1 px pen on a

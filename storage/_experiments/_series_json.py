@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from ._atomic import atomic_write_bytes
-from ._errors import CorruptFileError
+from .._atomic import atomic_write_bytes
+from .._errors import CorruptFileError
 
 SUFFIX = ".json.zst"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"

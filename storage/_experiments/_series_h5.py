@@ -19,8 +19,8 @@ from typing import Any
 import h5py
 import numpy as np
 
-from ._errors import CorruptFileError, StorageError, StorageFileNotFoundError
-from ._remote._url import is_remote_url
+from .._errors import CorruptFileError, StorageError, StorageFileNotFoundError
+from .._remote._url import is_remote_url
 
 AXIS_NAMES = ("step", "wall_time")
 MARKER = "loupe_timeseries"
@@ -209,7 +209,7 @@ class SeriesReader:
 
     def __init__(self, path: Path) -> None:
         if is_remote_url(str(path)):  # s3://, hsds://...: read-only through the remote openers
-            from ._remote._read import open_h5_url
+            from .._remote._read import open_h5_url
 
             self._file = open_h5_url(str(path))
             self.path = Path(str(path))  # for messages (its .name); never opened as a path
@@ -289,7 +289,7 @@ def _plain(value: Any) -> Any:
 def write_whole(path: Path, experiment_id: str, history: Mapping[str, np.ndarray],
                 options: dict[str, Any], attrs: Mapping[str, Any] | None) -> None:
     """Write a complete history in one go (atomically, via a temporary file)."""
-    from ._atomic import atomic_path
+    from .._atomic import atomic_path
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp, h5py.File(tmp, "w", libver="latest") as f:

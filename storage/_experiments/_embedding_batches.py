@@ -1,4 +1,4 @@
-"""Batching and threading for the numpy MiniLM encoder (see :mod:`storage._embedding`)."""
+"""Batching and threading for the numpy MiniLM encoder (see :mod:`._embedding`)."""
 
 from __future__ import annotations
 

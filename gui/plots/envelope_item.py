@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.PlotDataItem import PlotDataset
 
-from gui.experiments.envelope import Envelope
+from gui.plots.envelope import Envelope
 
 DEFAULT_PIXELS = 1000  # before the item is in a view
 

@@ -9,7 +9,7 @@ of similar length, each batch padded to its longest text (not to 256: padding co
 changes nothing under the attention mask), mean-pooled over the mask and L2-normalised, exactly
 as sentence-transformers does. The arithmetic is float32 throughout, in place where it can be,
 with the feed-forward block run on cache-sized row blocks; bulk embedding runs batches in two
-threads (:mod:`storage._embedding_batches`).
+threads (:mod:`storage._experiments._embedding_batches`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import MissingDependencyError
 from ._embedding_batches import batches_by_length, one_blas_thread, pad, thread_count
-from ._errors import MissingDependencyError
 
 DIM = 384
 MAX_TOKENS = 256

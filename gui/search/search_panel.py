@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from gui import settings as loupe_settings
-from gui.experiments import search_jobs
-from gui.experiments.filter_builder import FilterBuilder
-from gui.experiments.results_columns import ColumnChooser
-from gui.experiments.results_model import ResultsModel
-from gui.experiments.search_state import SearchState
+from gui.search import search_jobs
+from gui.search.filter_builder import FilterBuilder
+from gui.search.results_columns import ColumnChooser
+from gui.search.results_model import ResultsModel
+from gui.search.search_state import SearchState
 from gui.workers import LatestOnly, submit
 
 DEBOUNCE_MS = 150
@@ -121,7 +121,7 @@ class SearchPanel(QWidget):
     # ---- opening and indexing ---------------------------------------------------------------
     def open_lab(self, path: str) -> None:
         """Open a lab folder; index it in a worker if needed, then list its runs."""
-        from gui.experiments.settings_dialog import load
+        from gui.search.settings_dialog import load
 
         self._lab_path = str(path)
         self.lab, self.fields = None, {}
@@ -261,7 +261,7 @@ class SearchPanel(QWidget):
             self.status.emit("This run has no files on disk to open.")
 
     def edit_settings(self) -> None:
-        from gui.experiments.settings_dialog import SettingsDialog, load, save
+        from gui.search.settings_dialog import SettingsDialog, load, save
 
         dialog = SettingsDialog(load(), self)
         if dialog.exec():

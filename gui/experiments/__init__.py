@@ -1,1 +1,0 @@
-"""Find and compare runs: the search panel and training plots."""

@@ -1,0 +1,1 @@
+"""Training plots of many runs: smoothing, envelopes, live refresh, summary table."""

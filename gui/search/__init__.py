@@ -1,0 +1,1 @@
+"""The experiment search panel: free text, filters, results that open and plot runs."""
