@@ -126,8 +126,9 @@ def test_curve_item_draws_the_envelope_and_keeps_the_data(qtbot) -> None:
 
 def test_grid_lines_are_opaque_and_under_the_curves(qtbot) -> None:
     import pyqtgraph as pg
-    from gui.plots import grid_axis as ga
     from PySide6.QtGui import QColor, QPainter, QPicture
+
+    from gui.plots import grid_axis as ga
 
     blend, OpaqueGridAxis, AXIS_Z = ga.blend, ga.OpaqueGridAxis, ga.AXIS_Z
 
