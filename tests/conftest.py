@@ -33,7 +33,8 @@ def corpus_dir() -> Path:
 def corpus() -> Path:
     path = corpus_dir()
     if not path.exists():
-        pytest.skip(f"corpus not found at {path} (set LOUPE_CORPUS)")
+        pytest.skip(f"the shared test corpus is not at {path}: set LOUPE_CORPUS to a corpus "
+                    "folder to run this test")
     return path
 
 

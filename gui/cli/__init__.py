@@ -3,16 +3,30 @@
 ``loupe [FILE_OR_URL...]`` opens the main window; ``loupe SUBCOMMAND ...`` runs headless work
 without importing Qt. Each subcommand lives in a small module of this package that defines
 ``build_parser(prog: str) -> argparse.ArgumentParser`` and ``run(name: str, args) -> int``.
+A command reports a problem by raising ``gui.cli.common.CliError``/``UsageError``; this wrapper
+prints it (JSON with ``--json``), sets the exit code, and exits quietly on a closed pipe.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
-from storage import __version__
+from gui.cli.common import (
+    EXIT_CANCELLED,
+    EXIT_CODES_HELP,
+    EXIT_FAILED,
+    EXIT_PIPE,
+    CliError,
+    ParagraphFormatter,
+    raise_usage_errors,
+    report_error,
+    silence_stdout,
+)
+from storage import StorageError, __version__
 
 # name -> module implementing it; imported only when the subcommand is used.
 SUBCOMMANDS: dict[str, str] = {
@@ -35,20 +49,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gui.desktop_integration import main as desktop_main
 
         return desktop_main(install=args.install_desktop)
+    problem = display_problem(screenshot=bool(args.screenshot))
+    if problem:
+        print(f"loupe: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     from gui.app import run_app
 
     return run_app(args)
 
 
 def _run_subcommand(name: str, argv: list[str]) -> int:
-    module = importlib.import_module(SUBCOMMANDS[name])
-    parser = module.build_parser(f"loupe {name}", name)
-    args = parser.parse_args(argv)
+    """Run one subcommand with the behaviour every command shares (see gui.cli.common)."""
+    as_json = "--json" in argv
     try:
-        return int(module.run(name, args) or 0)
+        module = importlib.import_module(SUBCOMMANDS[name])
+        parser = raise_usage_errors(module.build_parser(f"loupe {name}", name))
+        parser.epilog = "\n".join(filter(None, [parser.epilog, EXIT_CODES_HELP]))
+        parser.formatter_class = ParagraphFormatter
+        args = parser.parse_args(argv)
+        code = int(module.run(name, args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_PIPE
+    except CliError as exc:
+        return report_error(name, exc, as_json)
+    except StorageError as exc:  # a storage failure no command caught: still one clear line
+        return report_error(name, CliError(str(exc)), as_json)
     except KeyboardInterrupt:
-        print("loupe: interrupted", file=sys.stderr)
-        return 130
+        print(f"loupe {name}: interrupted", file=sys.stderr)
+        return EXIT_CANCELLED
+
+
+def display_problem(screenshot: bool, environ: dict[str, str] | None = None) -> str | None:
+    """Why the window cannot open here, in one line with what to do, or None if it can.
+
+    Checked before Qt starts: without a display Qt's xcb plugin aborts the process (exit 134)
+    with a misleading "reinstalling the application may fix this". ``--screenshot`` needs no
+    display: it is switched to Qt's offscreen platform instead.
+    """
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return None
+    return ("no display to open the window on (DISPLAY is not set): run it in a desktop "
+            "session, or under `xvfb-run -a loupe ...`, or save a picture headless with "
+            "`loupe --screenshot OUT.png ...`")
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -56,6 +107,9 @@ def _gui_parser() -> argparse.ArgumentParser:
         prog="loupe",
         description="Loupe: browse HDF5 and DL-friendly results, search experiments, plot runs. "
         f"Subcommands: {', '.join(sorted(SUBCOMMANDS))} (loupe SUBCOMMAND --help).",
+        epilog="The window needs a display (DISPLAY); without one use xvfb-run -a, or "
+        "--screenshot, which works headless.\n" + EXIT_CODES_HELP,
+        formatter_class=ParagraphFormatter,
     )
     parser.add_argument("files", nargs="*", help="HDF5 or JSON files (or URLs) to open")
     parser.add_argument("--version", action="version", version=f"loupe {__version__}")

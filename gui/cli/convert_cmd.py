@@ -15,6 +15,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from gui.cli.common import CliError
+
 EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 1, 2, 130
 
 
@@ -51,7 +53,11 @@ def _restore_parser(prog: str) -> argparse.ArgumentParser:
         prog=prog, description="Put the originals of a conversion back byte for byte from their "
         "backups and remove the converted files the conversion made (and nothing else).")
     parser.add_argument("source", type=Path, help="the converted folder or a loupe-report-*.json")
-    parser.add_argument("--dry-run", action="store_true", help="only list what would change")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list each original that would be put back and each converted file "
+                        "that would be removed, then stop: nothing is written")
+    parser.epilog = ("Nothing to restore (a folder that was never converted, or one already "
+                     "restored) is reported as a failure, exit code 1.")
     return parser
 
 
@@ -101,17 +107,29 @@ def _restore(args: argparse.Namespace) -> int:
 
     if args.dry_run:
         changes = plan_restore(args.source)
+        if not changes:
+            raise CliError(_nothing_to_restore(args.source, None))
         for change in changes:
             print(f"{change.action:8} {change.path}  {change.detail}")
         print(f"{len(changes)} change(s); nothing was written.")
         return 0
     with _ctrl_c_sets() as cancel:
         result = restore_originals(args.source, cancel=cancel)
+    if not (result.restored or result.removed or result.errors or result.cancelled):
+        raise CliError(_nothing_to_restore(args.source, len(result.skipped)))
     print(f"restored {len(result.restored)}, removed {len(result.removed)} converted file(s), "
           f"skipped {len(result.skipped)}, errors {len(result.errors)}")
     for path, why in result.errors:
         print(f"  error: {path}: {why}", file=sys.stderr)
     return EXIT_FAILED if result.errors else (EXIT_CANCELLED if result.cancelled else 0)
+
+
+def _nothing_to_restore(source: Path, in_place: int | None) -> str:
+    """Why a restore had nothing to do: never converted, or already restored."""
+    if in_place:
+        return f"nothing to restore in {source}: its {in_place} original(s) are already back"
+    return (f"nothing to restore in {source}: no conversion there to undo (no loupe-report-*.json "
+            "or unfinished journal), or its originals are already back")
 
 
 @contextlib.contextmanager

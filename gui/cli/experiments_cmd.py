@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from storage import ChromaConfig, Hit, Lab, StorageError, is_remote_url
+from gui.cli.common import CliError, require_lab
+from storage import ChromaConfig, Hit, Lab, StorageError, is_remote_url, parse_where
 
 TABLE_COLUMNS = ("status", "architecture", "accuracy", "best_accuracy", "lr", "epochs")
 
@@ -80,12 +81,11 @@ def _chroma(args: argparse.Namespace, lab_dir: Path) -> ChromaConfig | None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
-    """Run a subcommand; storage errors become one clear line on stderr and exit code 1."""
+    """Run a subcommand; storage errors become one clear line (gui.cli.common) and exit 1."""
     try:
         return {"demo": _run_demo, "index": _run_index, "search": _run_search}[name](args)
     except (StorageError, ValueError) as exc:
-        print(f"loupe {name}: {exc}", file=sys.stderr)
-        return 1
+        raise CliError(str(exc)) from exc
 
 
 class ProgressBar:
@@ -143,10 +143,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _run_index(args: argparse.Namespace) -> int:
     if is_remote_url(args.dir):
         return _index_remote(args)
-    folder = Path(args.dir).expanduser()
-    if not (folder / "results").is_dir():
-        print(f"loupe index: {folder} has no results/ folder; is it a lab?", file=sys.stderr)
-        return 1
+    folder = require_lab(args.dir)
     return _index_lab(Lab(folder, _chroma(args, folder)), args.quiet)
 
 
@@ -167,10 +164,15 @@ def _index_remote(args: argparse.Namespace) -> int:
 
 
 def _run_search(args: argparse.Namespace) -> int:
-    lab = Lab(args.lab.expanduser(), _chroma(args, args.lab.expanduser()))
+    folder = require_lab(args.lab)
+    if args.where:
+        parse_where(args.where)  # a typo in the filter is reported before the index's state
+    lab = Lab(folder, _chroma(args, folder))
     status = lab.index_status()
+    if status == "missing" and not lab.chroma.is_server:  # searching would create an index
+        raise CliError(f"{folder} has no index yet: run `loupe index {folder}` first")
     if status != "ok":
-        print(f"note: the index is {status}; run `loupe index {args.lab}`", file=sys.stderr)
+        print(f"note: the index is {status}; run `loupe index {folder}`", file=sys.stderr)
     hits = lab.search(text=args.text, where=args.where, limit=args.limit, sort_by=args.sort_by,
                       descending=not args.ascending)
     if args.json:

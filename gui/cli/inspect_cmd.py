@@ -1,7 +1,8 @@
 """``loupe inspect FILE [--json]``: print an HDF5 or JSON file's tree (no Qt).
 
 Each node: path, kind, shape, dtype, compression, attributes. A file that cannot be opened gives
-a clear message on stderr and exit code 2; a broken node inside a file is printed with its reason.
+one clear line (gui.cli.common; JSON on stdout with --json) and exit code 2; a broken node
+inside a file is printed with its reason.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from itertools import islice
 
+from gui.cli.common import UsageError, name_once
 from storage import NodeInfo, NodeKind, Source, StorageError, open_source, redact
 
 MAX_ATTR_TEXT = 120
@@ -96,8 +98,7 @@ def run(name: str, args: argparse.Namespace) -> int:
             records = [node_record(source, node, not args.no_attrs)
                        for node in walk(source, args.max_depth, args.limit)]
     except (StorageError, OSError) as exc:
-        print(f"loupe inspect: {shown}: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(name_once(shown, str(exc))) from exc
     if args.json:
         json.dump({"file": shown, "format": source.format, "nodes": records}, sys.stdout,
                   indent=2, default=str)

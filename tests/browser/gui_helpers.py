@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
+import time
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+
 from gui.workers import pending_tasks
 
 IDLE_TIMEOUT_MS = 20_000
+WAKE_MS = 20  # longest a wait blocks without an event before the deadline is checked again
 
 
-def wait_idle(qtbot, panel, timeout: int = IDLE_TIMEOUT_MS) -> None:
-    """Idle for three polls in a row: a worker leaves the pending set before its queued
-    answer reaches the GUI thread, so one idle poll can come too early."""
-    calm = [0]
+def wait_idle(qtbot, panel, timeout: int = IDLE_TIMEOUT_MS) -> None:  # noqa: ARG001 (API)
+    """Until the panel is idle: checked at once, then each time an event arrives.
+
+    A task counts as pending until its answer has been applied on the GUI thread (gui.workers),
+    so pending == 0 and not busy means settled, except for what that answer posted (zero-delay
+    timers, queued calls): processing events once more and checking again covers those.
+    No fixed-interval polls: this runs thousands of times per corpus file, and qtbot.waitUntil's
+    10 ms waits made a 1000-member group take 115 s (py-spy: 94 % of it in qtbot.wait). A
+    worker's answer is a posted event, so blocking until the next event wakes up as soon as it
+    lands; a repeating timer bounds each block so the deadline is always checked.
+    """
+
+    def settled() -> bool:
+        return not (panel.is_busy() or pending_tasks())
 
     def idle() -> bool:
-        calm[0] = 0 if panel.is_busy() or pending_tasks() else calm[0] + 1
-        return calm[0] >= 3
+        QApplication.processEvents()
+        if not settled():
+            return False
+        QApplication.processEvents()
+        return settled()
 
-    qtbot.waitUntil(idle, timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    wake = QTimer()
+    wake.start(WAKE_MS)
+    try:
+        while not idle():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the panel was still busy after {timeout} ms")
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    finally:
+        wake.stop()
 
 
 def expand_all(qtbot, panel, index, max_depth: int = 12) -> list:
@@ -33,12 +61,20 @@ def expand_all(qtbot, panel, index, max_depth: int = 12) -> list:
         if model.hasChildren(current) and node.kind == "group" or current == index:
             tree.expand(current)
             wait_idle(qtbot, panel)
-        stack += [(model.index(r, 0, current), depth + 1) for r in range(model.rowCount(current))]
+        # reversed, so that rows pop (and are selected later) in the tree's top-down order
+        stack += [(model.index(r, 0, current), depth + 1)
+                  for r in reversed(range(model.rowCount(current)))]
     return found
 
 
 def select(qtbot, panel, index) -> None:
-    panel.tree.setCurrentIndex(index)
+    """Select ``index`` as a user paging down would: a row below the viewport is scrolled to the
+    top first, so the rows painted (and described in workers) arrive a page at a time, not one
+    row per selection (each new row costs the tree's 30 ms batching wait)."""
+    tree = panel.tree
+    if not tree.viewport().rect().contains(tree.visualRect(index).bottomLeft()):
+        tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+    tree.setCurrentIndex(index)
     wait_idle(qtbot, panel)
 
 

@@ -38,6 +38,7 @@ def test_demo_index_search(tmp_path) -> None:
 
 
 def test_clear_errors(tmp_path) -> None:
+    (tmp_path / "results").mkdir()
     bad = _loupe(tmp_path, "search", "x", "--lab", tmp_path, "--where", "accuracy >",
                  check=False)
     assert bad.returncode == 1 and "loupe search: expected a value" in bad.stderr
@@ -46,7 +47,7 @@ def test_clear_errors(tmp_path) -> None:
                   "9", check=False)
     assert down.returncode == 1 and "cannot reach the Chroma server" in down.stderr
     nolab = _loupe(tmp_path, "index", tmp_path / "nothing", check=False)
-    assert nolab.returncode == 1 and "no results/ folder" in nolab.stderr
+    assert nolab.returncode == 2 and "does not exist" in nolab.stderr  # usage error
 
 
 def test_cli_does_not_import_qt_or_torch(tmp_path) -> None:
