@@ -18,6 +18,7 @@ from gui.about import show_about
 from gui.browser.open_url_dialog import ask_url, prepare_location
 from gui.browser.panel import BrowserPanel
 from gui.experiments_panel import ExperimentsPanel
+from gui.help_dialog import show_getting_started
 from gui.icons import app_icon
 from gui.workers import submit
 
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
         self._add(tools, "&Restore Originals...", self.show_restore_dialog, "Ctrl+Shift+R")
         self._add(tools, "Conversion Re&ports...", self._show_reports)
         help_menu = self.menuBar().addMenu("&Help")
+        self._add(help_menu, "&Getting Started", lambda: show_getting_started(self),
+                  QKeySequence.StandardKey.HelpContents)
         self._add(help_menu, "&About Loupe", lambda: show_about(self))
 
     def _add(self, menu: QMenu, text: str, slot, shortcut=None) -> QAction:
