@@ -9,7 +9,7 @@ install:
 
 run: install
 	$(PY) -m gui demo "$(DEMO)" --if-missing
-	$(PY) -m gui --lab "$(DEMO)"
+	$(PY) -m gui --lab "$(DEMO)"  # needs a display: without one it says what to do
 
 test: install
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

@@ -50,3 +50,6 @@ if [ ! -f "$sstamp" ] || [ "$(cat "$sstamp")" != "$SERVERS" ]; then
     set +f
     echo "$SERVERS" > "$sstamp"
 fi
+
+# The newcomer's next question: where did `loupe` go? (It is in the venv, not on PATH.)
+echo "loupe: installed. Run .venv/bin/loupe (e.g. .venv/bin/loupe --help), or first: . .venv/bin/activate"
