@@ -42,6 +42,17 @@ SUBCOMMANDS: dict[str, str] = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``loupe`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        try:
+            return _main(argv)
+        finally:  # also after argparse's --help exit: a closed pipe shows here, not at exit
+            sys.stdout.flush()
+    except BrokenPipeError:  # `loupe ... | head`: the reader has gone; stop quietly
+        silence_stdout()
+        return EXIT_PIPE
+
+
+def _main(argv: list[str]) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         return _run_subcommand(argv[0], argv[1:])
     args = _gui_parser().parse_args(argv)
@@ -67,12 +78,7 @@ def _run_subcommand(name: str, argv: list[str]) -> int:
         parser.epilog = "\n".join(filter(None, [parser.epilog, EXIT_CODES_HELP]))
         parser.formatter_class = ParagraphFormatter
         args = parser.parse_args(argv)
-        code = int(module.run(name, args) or 0)
-        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
-        return code
-    except BrokenPipeError:
-        silence_stdout()
-        return EXIT_PIPE
+        return int(module.run(name, args) or 0)
     except CliError as exc:
         return report_error(name, exc, as_json)
     except StorageError as exc:  # a storage failure no command caught: still one clear line
