@@ -13,7 +13,7 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from gui.cli.common import (
     EXIT_CANCELLED,
@@ -60,10 +60,11 @@ def _main(argv: list[str]) -> int:
         from gui.desktop_integration import main as desktop_main
 
         return desktop_main(install=args.install_desktop)
-    problem = display_problem(screenshot=bool(args.screenshot))
-    if problem:
-        print(f"loupe: {problem}", file=sys.stderr)
-        return EXIT_FAILED
+    if not has_display():
+        if not args.screenshot:
+            print(f"loupe: {NO_DISPLAY}", file=sys.stderr)
+            return EXIT_FAILED
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no display
     from gui.app import run_app
 
     return run_app(args)
@@ -88,24 +89,21 @@ def _run_subcommand(name: str, argv: list[str]) -> int:
         return EXIT_CANCELLED
 
 
-def display_problem(screenshot: bool, environ: dict[str, str] | None = None) -> str | None:
-    """Why the window cannot open here, in one line with what to do, or None if it can.
+NO_DISPLAY = ("no display to open the window on (DISPLAY is not set): run it in a desktop "
+              "session, or under `xvfb-run -a loupe ...`, or save a picture headless with "
+              "`loupe --screenshot OUT.png ...`")
+
+
+def has_display(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether Qt can open a window here.
 
     Checked before Qt starts: without a display Qt's xcb plugin aborts the process (exit 134)
-    with a misleading "reinstalling the application may fix this". ``--screenshot`` needs no
-    display: it is switched to Qt's offscreen platform instead.
+    with a misleading "reinstalling the application may fix this". A platform chosen through
+    QT_QPA_PLATFORM (offscreen, vnc...) is trusted, as is any system but Linux.
     """
     env = os.environ if environ is None else environ
-    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
-        return None
-    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
-        return None
-    if screenshot:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        return None
-    return ("no display to open the window on (DISPLAY is not set): run it in a desktop "
-            "session, or under `xvfb-run -a loupe ...`, or save a picture headless with "
-            "`loupe --screenshot OUT.png ...`")
+    return (not sys.platform.startswith("linux") or bool(env.get("QT_QPA_PLATFORM"))
+            or bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")))
 
 
 def _gui_parser() -> argparse.ArgumentParser:
