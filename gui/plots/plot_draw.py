@@ -78,7 +78,7 @@ class CurveDrawer:
         symbols = [SYMBOLS[str(k)] for k in c.bad_kind]
         item = self._items.get(key)
         if item is None:
-            item = pg.PlotDataItem(pen=None, symbolSize=11)
+            item = MarkerItem(pen=None, symbolSize=11)
             item.setZValue(50)
             self._plot.addItem(item)
             self._items[key] = item
@@ -101,7 +101,11 @@ class CurveDrawer:
         key = (color_key, "band")
         band = self._items.get(key)
         if band is None:
-            band = pg.FillBetweenItem(low, high, brush=self._colors.qcolor(color_key, BAND_ALPHA))
+            # Filled between the inner curves, which re-emit on every change of what is shown
+            # (log y, zoom over an envelope); the PlotDataItems signal only new data, so a band
+            # built on them kept linear values on a log axis and log values after it.
+            band = pg.FillBetweenItem(low.curve, high.curve,
+                                      brush=self._colors.qcolor(color_key, BAND_ALPHA))
             band.setZValue(-10)
             self._plot.addItem(band)
             self._items[key] = band
@@ -128,6 +132,21 @@ class CurveDrawer:
         item.set_curve(x, y, envelope)
         used.add(key)
         return item
+
+
+class MarkerItem(pg.PlotDataItem):
+    """NaN/Inf markers: a few points with one symbol each, never clipped or downsampled.
+
+    Clipping to the view dropped points but kept the per-point symbol list, and pyqtgraph raised
+    "Number of symbols does not match number of points" on zoom (the markers vanished). The
+    plot's menu re-applies its clip and downsampling modes to every item: ignored here.
+    """
+
+    def setClipToView(self, state: bool) -> None:  # noqa: N802 - pyqtgraph's name
+        super().setClipToView(False)
+
+    def setDownsampling(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        super().setDownsampling(ds=1, auto=False)
 
 
 def _pen(color: str, points: int) -> pg.QtGui.QPen:

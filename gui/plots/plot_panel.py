@@ -262,6 +262,10 @@ def _export_svg(view: pg.PlotWidget, path: str) -> None:
     generator.setSize(QSize(int(rect.width()), int(rect.height())))
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     generator.setTitle("Loupe training plot")
+    # The axes replay QPictures recorded at the screen's DPI; QPicture rescales them to the
+    # target's DPI (the generator's default 72 against the screen's 96 shrank them to 0.75 while
+    # the curves, painted directly, kept their size). Same DPI on both sides: same picture.
+    generator.setResolution(view.logicalDpiX())
     painter = QPainter(generator)
     try:
         view.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
