@@ -8,7 +8,7 @@ clip-to-view.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ THICK_MAX_POINTS = 20_000
 # the same and halves its vertices.
 RAW_DETAIL = 0.5
 BAND_ALPHA = 50
+LEGEND_MAX = 12  # legend entries; more runs are named in the summary table beside the plot
 SYMBOLS = {"nan": "x", "+inf": "t1", "-inf": "t"}  # t1 points up, t points down
 
 
@@ -41,18 +42,38 @@ class CurveDrawer:
         self.marker_count = 0
 
     def draw(self, curves: Sequence[Curve], groups: Sequence[GroupCurve], options: Any) -> None:
+        """Replace what is shown, all at once (see :meth:`draw_steps` for the batched form)."""
+        for _ in self.draw_steps(curves, groups, options):
+            pass
+
+    def draw_steps(self, curves: Sequence[Curve], groups: Sequence[GroupCurve],
+                   options: Any) -> Iterator[None]:
+        """Replace what is shown, yielding after each curve or group.
+
+        Creating a curve item costs 1-3 ms; 158 runs at once blocked the window for half a
+        second. The plot panel runs these steps in slices between events. A newer draw may drop
+        this one half-way: its last step removes whatever it did not reuse.
+        """
         used: set[tuple[str, str]] = set()
         self._legend.clear()
         self.hover_targets = []
         self.marker_count = 0
+        entries = 0
         if groups:
             for group in groups:
-                self._draw_group(group, used)
+                entries += self._draw_group(group, used, entries < LEGEND_MAX)
+                yield
         else:
             smoothing = options.smoothing.method != "none"
             for curve in curves:
                 if curve.error is None:
-                    self._draw_run(curve, smoothing, options.show_raw, used)
+                    entries += self._draw_run(curve, smoothing, options.show_raw, used,
+                                              entries < LEGEND_MAX)
+                    yield
+        if entries > LEGEND_MAX:
+            # 158 entries covered the plot; the table beside it lists every run with its colour.
+            self._legend.addItem(pg.PlotDataItem(pen=None),
+                                 f"... and {entries - LEGEND_MAX} more (see the table)")
         for key in [k for k in self._items if k not in used]:
             self._plot.removeItem(self._items.pop(key))
 
@@ -60,7 +81,8 @@ class CurveDrawer:
         """The item drawing ``role`` ("main", "raw", "bad", "mean", "band") of a run or group."""
         return self._items.get((run_id, role))
 
-    def _draw_run(self, c: Curve, smoothing: bool, show_raw: bool, used: set) -> None:
+    def _draw_run(self, c: Curve, smoothing: bool, show_raw: bool, used: set,
+                  legend: bool) -> int:
         color = self._colors.hex(c.run_id)
         if smoothing and show_raw:
             raw_pen = pg.mkPen(self._colors.qcolor(c.run_id, RAW_ALPHA), width=1)
@@ -68,10 +90,12 @@ class CurveDrawer:
                         detail=RAW_DETAIL)
         main = self._curve((c.run_id, "main"), c.x, c.smoothed, _pen(color, c.x.size), used,
                            c.envelopes.get("smoothed"))
-        self._legend.addItem(main, c.label)
+        if legend:
+            self._legend.addItem(main, c.label)
         self.hover_targets.append(HoverTarget(c.label, c.x, c.raw if not smoothing else c.smoothed))
         if c.bad_x.size:
             self._markers(c, color, used)
+        return 1
 
     def _markers(self, c: Curve, color: str, used: set) -> None:
         key = (c.run_id, "bad")
@@ -90,7 +114,7 @@ class CurveDrawer:
                  for k, n in zip(c.bad_kind.tolist(), c.bad_count.tolist(), strict=True)]
         self.hover_targets.append(HoverTarget(c.label, c.bad_x, c.bad_y, notes))
 
-    def _draw_group(self, g: GroupCurve, used: set) -> None:
+    def _draw_group(self, g: GroupCurve, used: set, legend: bool) -> int:
         color_key = f"group:{g.name}"
         pen = _pen(self._colors.hex(color_key), g.x.size)
         edge = pg.mkPen(self._colors.qcolor(color_key, 0))
@@ -111,8 +135,10 @@ class CurveDrawer:
             self._items[key] = band
         used.add(key)
         label = f"{g.name} ({len(g.run_ids)} run{'s' if len(g.run_ids) != 1 else ''})"
-        self._legend.addItem(mean, label)
+        if legend:
+            self._legend.addItem(mean, label)
         self.hover_targets.append(HoverTarget(f"{label} mean", g.x, g.mean))
+        return 1
 
     def _curve(self, key: tuple[str, str], x: np.ndarray, y: np.ndarray, pen: Any, used: set,
                envelope: Envelope | None = None, detail: float = 1.0) -> pg.PlotDataItem:

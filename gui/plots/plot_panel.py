@@ -8,12 +8,13 @@ from the envelope, not the million points of the run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
 
@@ -28,6 +29,10 @@ from gui.plots.run_colors import RunColors, session_colors
 from gui.plots.series_data import RunData, RunRef, load_runs, load_with_metrics
 from gui.plots.summary_table import SummaryTable
 from gui.workers import LatestOnly, submit
+
+# Drawing many runs is cut into slices this long, so the window keeps answering (issue 13: 158
+# runs at once blocked it for 0.5-1.9 s).
+DRAW_SLICE_S = 0.03
 
 
 class PlotPanel(QWidget):
@@ -45,6 +50,8 @@ class PlotPanel(QWidget):
         self.groups: list[pdata.GroupCurve] = []
         self.metrics: list[str] = []
         self._reset_view = True  # the next draw fits the view to the data
+        self._draw_job: Iterator[None] | None = None  # the draw under way, in slices
+        self._saved_view: list[list[float]] = []
         self._loader, self._preparer = LatestOnly(), LatestOnly()
         self.controls = PlotControls(self)
         self.plot_widget = pg.PlotWidget(self, background="w", axisItems=opaque_axes("w"))
@@ -53,6 +60,8 @@ class PlotPanel(QWidget):
         use_opaque_grid(self.plot)  # translucent grid lines were half of each frame's paint
         self.plot.setDownsampling(auto=True, mode="peak")  # also what the plot's menu shows
         self.plot.setClipToView(True)
+        for side in ("left", "bottom"):  # "loss (x0.001)" puzzles: ticks show the real values
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt",
                                           labelTextColor="#222",
                                           brush=pg.mkBrush(255, 255, 255, 200))
@@ -63,6 +72,7 @@ class PlotPanel(QWidget):
         self.message.setObjectName("emptyState")
         self.live = LiveRefresher(self)
         self.live.updated.connect(self._on_live_rows)
+        self.plot_widget.viewport().installEventFilter(self)  # hide the hover on leave
         self._layout()
         self.controls.changed.connect(self._on_control)
         self.controls.export_requested.connect(self.ask_export)
@@ -75,12 +85,17 @@ class PlotPanel(QWidget):
         split.addWidget(self.summary)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
-        split.setSizes([700, 380])
+        split.setSizes([640, 440])  # room for run names like h013_convnext-t_lr1e-3_s3
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.controls)
         box.addWidget(self.message)
         box.addWidget(split, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Leave and watched is self.plot_widget.viewport():
+            self.hover.hide()  # no mouse over the plot: no read-out left behind
+        return super().eventFilter(watched, event)
 
     @property
     def options(self) -> PlotOptions:
@@ -144,10 +159,28 @@ class PlotPanel(QWidget):
                               on_done=self._draw, on_error=self._on_error)
 
     def _draw(self, prepared: tuple[list[pdata.Curve], list[pdata.GroupCurve]]) -> None:
+        """Draw in slices of about DRAW_SLICE_S between events (a newer draw replaces this)."""
         self.curves, self.groups = prepared
+        if self._draw_job is None:
+            self._saved_view = self.live.view_before_update(self.plot)
+        self._draw_job = self.drawer.draw_steps(self.curves, self.groups, self.options)
+        self._continue_draw()
+
+    def _continue_draw(self) -> None:
+        job = self._draw_job
+        if job is None:
+            return
+        deadline = time.perf_counter() + DRAW_SLICE_S
+        for _ in job:
+            if time.perf_counter() > deadline:
+                QTimer.singleShot(0, self._continue_draw)
+                return
+        if job is self._draw_job:
+            self._draw_job = None
+            self._finish_draw(self._saved_view)
+
+    def _finish_draw(self, saved: list[list[float]]) -> None:
         o = self.options
-        saved = self.live.view_before_update(self.plot)
-        self.drawer.draw(self.curves, self.groups, o)
         self.hover.targets = self.drawer.hover_targets
         self.hover.hide()
         self.summary.set_curves(self.curves, o.metric, o.x_axis)
@@ -199,7 +232,7 @@ class PlotPanel(QWidget):
         return {"epoch": "epoch", "step": "step", "wall_time": "t (s)"}[self.options.x_axis]
 
     def is_busy(self) -> bool:
-        return self._loader.busy or self._preparer.busy
+        return self._loader.busy or self._preparer.busy or self._draw_job is not None
 
     # ---- export -----------------------------------------------------------------------------
     def ask_export(self, kind: str) -> None:

@@ -95,3 +95,75 @@ def test_svg_export_looks_like_the_screen(qtbot, panel, tmp_path) -> None:
     a, b = _dark_bbox(screen), _dark_bbox(drawn)
     assert all(abs(p - q) <= 3 for p, q in zip(a, b, strict=True)), (a, b)
     assert 'matrix(0.75' not in svg.read_text()  # axes painted at another scale than curves
+
+
+def test_many_runs_draw_in_slices_with_a_capped_legend(qtbot, tmp_path) -> None:
+    """158 runs (the demo lab's count) are drawn without stalling the GUI thread."""
+    from PySide6.QtCore import QTimer
+
+    from gui.plots.plot_draw import LEGEND_MAX
+
+    rng = np.random.default_rng(1)
+    refs = []
+    for i in range(158):
+        path = write_series(tmp_path / f"r{i:03d}.h5", np.exp(-np.arange(200) / 50)
+                            + rng.normal(0, 0.01, 200))
+        refs.append(RunRef(f"h{i:03d}_resnet50_lr1e-3_s{i % 5}", FileSource(path)))
+    widget = PlotPanel()
+    qtbot.addWidget(widget)
+    widget.resize(1100, 650)
+    widget.show()
+    gaps, last = [], [0.0]
+    import time
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if last[0]:
+            gaps.append(now - last[0])
+        last[0] = now
+
+    watchdog = QTimer(widget, interval=5)
+    watchdog.timeout.connect(tick)
+    watchdog.start()
+    wait_drawn(qtbot, widget, lambda: widget.set_runs(refs), timeout=60000)
+    watchdog.stop()
+    assert len(widget.hover.targets) == 158
+    # A generous bound (a shared CI machine): the whole draw in one slot took 0.3-0.5 s here.
+    assert max(gaps) < 0.25, f"GUI thread stalled {max(gaps) * 1000:.0f} ms"
+    assert len(widget.legend.items) == LEGEND_MAX + 1  # "... and 146 more (see the table)"
+    assert "146 more" in widget.legend.items[-1][1].text
+
+
+def test_summary_names_whole_window_size_integer_no_si_prefix(qtbot, tmp_path) -> None:
+    name = "h013_convnext-t_lr1e-3_s3"
+    write_series(tmp_path / "r.h5", 1e-3 * np.exp(-np.arange(50) / 20))
+    widget = PlotPanel()
+    qtbot.addWidget(widget)
+    widget.resize(1100, 650)
+    widget.show()
+    ref = RunRef(name, FileSource(tmp_path / "r.h5"))
+    wait_drawn(qtbot, widget, lambda: widget.set_runs([ref]))
+    table = widget.summary
+    assert not table.wordWrap()
+    needed = table.fontMetrics().horizontalAdvance(name)
+    assert table.columnWidth(0) > needed  # the name is not elided
+    assert widget.plot.getAxis("left").labelString() == \
+        widget.plot.getAxis("left").labelString().split(" (x")[0]  # no "loss (x0.001)"
+    assert "(x" not in widget.plot.getAxis("left").labelString()
+    controls = widget.controls
+    wait_drawn(qtbot, widget, lambda: controls.smoother.setCurrentIndex(
+        controls.smoother.findData("window")))
+    assert controls.amount.text() == "20"
+
+
+def test_hover_label_hides_when_the_mouse_leaves(qtbot, panel, series_dir) -> None:
+    import pyqtgraph as pg
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    vb = panel.plot.getViewBox()
+    y = float(FileSource(series_dir / "c.h5").read(["loss"])["loss"][10])
+    assert panel.hover.hover_at_scene(vb.mapViewToScene(pg.Point(10, y)))
+    assert panel.hover._label.isVisible()
+    QApplication.sendEvent(panel.plot_widget.viewport(), QEvent(QEvent.Type.Leave))
+    assert panel.hover.text == "" and not panel.hover._label.isVisible()
