@@ -153,7 +153,7 @@ class PlotPanel(QWidget):
         runs = [self.runs[r.run_id] for r in self.refs if r.run_id in self.runs]
         groups = {}
         if o.group_by:
-            key = pdata.group_key_function(o.group_by)
+            key = pdata.group_key_function(o.group_by, frozenset(self.metrics))
             groups = {r.run_id: key(r.metadata) for r in self.refs}
         self._preparer.submit(_prepare, runs, o.metric, o.x_axis, o.smoothing, groups, o.band,
                               on_done=self._draw, on_error=self._on_error)

@@ -167,3 +167,29 @@ def test_hover_label_hides_when_the_mouse_leaves(qtbot, panel, series_dir) -> No
     assert panel.hover._label.isVisible()
     QApplication.sendEvent(panel.plot_widget.viewport(), QEvent(QEvent.Type.Leave))
     assert panel.hover.text == "" and not panel.hover._label.isVisible()
+
+
+def test_hyperparameter_groups_ignore_results_and_times(tmp_path) -> None:
+    """Metadata as a lab record flattens it: config, results and times in one mapping."""
+    from gui.plots.plot_data import group_key_function
+
+    def record(seed: int, acc: float, started: str) -> dict:
+        return {"architecture": "resnet18", "lr": 0.01, "optimizer": "sgd", "batch_size": 256,
+                "dataset": "tiny-imagenet", "seed": seed, "status": "done", "epochs": 30 + seed,
+                "started": started, "finished": started.replace("11:", "12:"),
+                "accuracy": acc, "loss": 1 - acc, "val_accuracy": acc - 0.1,
+                "val_loss": 1.1 - acc, "best_accuracy": acc + 0.01, "best_epoch": 13 + seed,
+                "best_val_accuracy": acc, "experiment_id": f"h040_resnet18_lr1e-2_s{seed}",
+                "hypothesis_id": "h040", "lab_id": "lab04", "kind": "run",
+                "lab_date": "2025-03-22T00:00:00", "tags": "resnet, convnext",
+                "result_path": "/x/results/h040_results.json",
+                "timeseries_path": f"/x/timeseries/s{seed}.h5", "custom_metric": acc}
+
+    key = group_key_function("hyperparameters", {"loss", "accuracy", "custom_metric"})
+    a = key(record(0, 0.94, "2025-01-13T11:49:11"))
+    b = key(record(1, 0.91, "2025-01-14T11:02:00"))
+    assert a == b
+    assert a == "architecture=resnet18, batch_size=256, dataset=tiny-imagenet, lr=0.01, " \
+                "optimizer=sgd"
+    other = key({**record(2, 0.9, "2025-01-15T11:00:00"), "lr": 0.001})
+    assert other != a
