@@ -26,7 +26,7 @@ from gui.plots.plot_controls import PlotControls, PlotOptions
 from gui.plots.plot_draw import CurveDrawer
 from gui.plots.plot_hover import PlotHover
 from gui.plots.run_colors import RunColors, session_colors
-from gui.plots.series_data import RunData, RunRef, load_runs, load_with_metrics
+from gui.plots.series_data import RunData, RunRef, is_live, load_runs, load_with_metrics
 from gui.plots.summary_table import SummaryTable
 from gui.workers import LatestOnly, submit
 
@@ -52,6 +52,7 @@ class PlotPanel(QWidget):
         self._reset_view = True  # the next draw fits the view to the data
         self._draw_job: Iterator[None] | None = None  # the draw under way, in slices
         self._saved_view: list[list[float]] = []
+        self._auto_live = False  # Live was turned on because a plotted run is being written
         self._loader, self._preparer = LatestOnly(), LatestOnly()
         self.controls = PlotControls(self)
         self.plot_widget = pg.PlotWidget(self, background="w", axisItems=opaque_axes("w"))
@@ -120,16 +121,17 @@ class PlotPanel(QWidget):
                             on_done=self._on_read, on_error=self._on_error)
 
     @staticmethod
-    def _read_all(refs: list[RunRef], metric: str) -> tuple[list[str], list[RunData], str]:
+    def _read_all(refs: list[RunRef], metric: str) -> tuple[list[str], list[RunData], str, bool]:
         metrics, runs = load_with_metrics(refs, metric)
         if metrics and metric not in metrics:  # a second pass only when the metric is missing
             metric = next((m for m in ("loss", "val_loss", "accuracy") if m in metrics),
                           metrics[0])
             runs = load_runs(refs, metric)
-        return metrics, runs, metric
+        return metrics, runs, metric, any(is_live(r) for r in refs)
 
-    def _on_read(self, result: tuple[list[str], list[RunData], str]) -> None:
-        metrics, runs, metric = result
+    def _on_read(self, result: tuple[list[str], list[RunData], str, bool]) -> None:
+        metrics, runs, metric, live = result
+        self._live_by_default(live)
         self.metrics = metrics
         self.controls.set_metrics(metrics, metric)
         self.runs = {r.run_id: r for r in runs}
@@ -138,13 +140,26 @@ class PlotPanel(QWidget):
         self.live.set_known(self.runs, self.options.metric)
         self._recompute()
 
+    def _live_by_default(self, live: bool) -> None:
+        """Runs still being written refresh by themselves: Live turns on for them, and off
+        again for a later selection of finished runs unless the user turned it on."""
+        box = self.controls.live
+        if live and not box.isChecked():
+            self._auto_live = True
+            box.setChecked(True)
+        elif not live and self._auto_live and box.isChecked():
+            box.setChecked(False)
+        if not live:
+            self._auto_live = False
+
     def _reload_metric(self) -> None:
         if not self.refs:
             return
         self._reset_view = True
         metrics, metric = list(self.metrics), self.options.metric
         self._loader.submit(load_runs, list(self.refs), metric,
-                            on_done=lambda runs: self._on_read((metrics, runs, metric)),
+                            on_done=lambda runs: self._on_read(
+                                (metrics, runs, metric, self._auto_live)),
                             on_error=self._on_error)
 
     def _recompute(self) -> None:
@@ -214,6 +229,7 @@ class PlotPanel(QWidget):
             self._apply_view_options()
             self._reset_view = True
         elif key in ("live", "follow"):
+            self._auto_live = self._auto_live and self.controls.live.isChecked()
             self._apply_view_options()
         else:  # x axis, smoothing, raw, grouping, band
             self._reset_view = self._reset_view or key == "x_axis"
