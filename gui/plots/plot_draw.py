@@ -27,6 +27,7 @@ THICK_MAX_POINTS = 20_000
 # The faint raw curve under a smoothed one is a band of noise: half a pair per pixel column looks
 # the same and halves its vertices.
 RAW_DETAIL = 0.5
+THICK_MAX_CURVES = 24
 BAND_ALPHA = 50
 LEGEND_MAX = 12  # legend entries; more runs are named in the summary table beside the plot
 SYMBOLS = {"nan": "x", "+inf": "t1", "-inf": "t"}  # t1 points up, t points down
@@ -40,6 +41,7 @@ class CurveDrawer:
         self._items: dict[tuple[str, str], Any] = {}
         self.hover_targets: list[HoverTarget] = []
         self.marker_count = 0
+        self._thin = False  # many curves: 1 px pens
 
     def draw(self, curves: Sequence[Curve], groups: Sequence[GroupCurve], options: Any) -> None:
         """Replace what is shown, all at once (see :meth:`draw_steps` for the batched form)."""
@@ -59,6 +61,9 @@ class CurveDrawer:
         self.hover_targets = []
         self.marker_count = 0
         entries = 0
+        # Wide pens go through Qt's path stroker: 158 runs at 2 px took 100-160 ms per frame
+        # (every hover and zoom). Many curves: thin pens, each frame about a third of that.
+        self._thin = (len(groups) if groups else len(curves)) > THICK_MAX_CURVES
         if groups:
             for group in groups:
                 entries += self._draw_group(group, used, entries < LEGEND_MAX)
@@ -88,7 +93,7 @@ class CurveDrawer:
             raw_pen = pg.mkPen(self._colors.qcolor(c.run_id, RAW_ALPHA), width=1)
             self._curve((c.run_id, "raw"), c.x, c.raw, raw_pen, used, c.envelopes.get("raw"),
                         detail=RAW_DETAIL)
-        main = self._curve((c.run_id, "main"), c.x, c.smoothed, _pen(color, c.x.size), used,
+        main = self._curve((c.run_id, "main"), c.x, c.smoothed, self._pen(color, c.x.size), used,
                            c.envelopes.get("smoothed"))
         if legend:
             self._legend.addItem(main, c.label)
@@ -116,7 +121,7 @@ class CurveDrawer:
 
     def _draw_group(self, g: GroupCurve, used: set, legend: bool) -> int:
         color_key = f"group:{g.name}"
-        pen = _pen(self._colors.hex(color_key), g.x.size)
+        pen = self._pen(self._colors.hex(color_key), g.x.size)
         edge = pg.mkPen(self._colors.qcolor(color_key, 0))
         env = g.envelopes
         low = self._curve((color_key, "low"), g.x, g.low, edge, used, env.get("low"))
@@ -139,6 +144,9 @@ class CurveDrawer:
             self._legend.addItem(mean, label)
         self.hover_targets.append(HoverTarget(f"{label} mean", g.x, g.mean))
         return 1
+
+    def _pen(self, color: str, points: int) -> pg.QtGui.QPen:
+        return pg.mkPen(color, width=1 if self._thin or points > THICK_MAX_POINTS else 2)
 
     def _curve(self, key: tuple[str, str], x: np.ndarray, y: np.ndarray, pen: Any, used: set,
                envelope: Envelope | None = None, detail: float = 1.0) -> pg.PlotDataItem:
@@ -173,7 +181,3 @@ class MarkerItem(pg.PlotDataItem):
 
     def setDownsampling(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802
         super().setDownsampling(ds=1, auto=False)
-
-
-def _pen(color: str, points: int) -> pg.QtGui.QPen:
-    return pg.mkPen(color, width=2 if points <= THICK_MAX_POINTS else 1)
