@@ -34,6 +34,12 @@ NOT_HYPERPARAMETERS = {
 RESULT_PREFIXES = ("best_", "final_", "last_", "min_", "max_", "mean_", "val_", "test_",
                    "train_")
 TIME_SUFFIXES = ("_time", "_at", "_date")
+# Results by name: accuracy, top1_acc, f1, auc, perplexity, bleu, ... (never configuration).
+_METRIC_WORDS = re.compile(r"(^|_)(acc|accuracy|loss|error|err|f1|auc|precision|recall|"
+                           r"perplexity|ppl|bleu|rouge|mse|mae|rmse|iou|map|score)(_|$|\d)")
+# Settings that runs also log per step (a learning-rate schedule): configuration all the same.
+SCHEDULES = {"lr", "learning_rate", "momentum", "weight_decay", "wd", "beta1", "beta2",
+             "temperature", "dropout"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}|$)")
 
 
@@ -43,7 +49,9 @@ def is_configuration(key: str, value: Any, results: Container[str] = ()) -> bool
     Not: the seed, ids and paths, times (started, finished, ISO dates), and results (epochs run,
     best_*, final_*, val_*, and any name of a series the runs logged, in ``results``).
     """
-    if key in SEED_KEYS or key in NOT_HYPERPARAMETERS or key in results:
+    if key in SEED_KEYS or key in NOT_HYPERPARAMETERS or _METRIC_WORDS.search(key):
+        return False
+    if key in results and key not in SCHEDULES:
         return False
     if key.startswith(RESULT_PREFIXES) or key.endswith(TIME_SUFFIXES):
         return False

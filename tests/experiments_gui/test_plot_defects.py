@@ -183,9 +183,11 @@ def test_hyperparameter_groups_ignore_results_and_times(tmp_path) -> None:
                 "hypothesis_id": "h040", "lab_id": "lab04", "kind": "run",
                 "lab_date": "2025-03-22T00:00:00", "tags": "resnet, convnext",
                 "result_path": "/x/results/h040_results.json",
-                "timeseries_path": f"/x/timeseries/s{seed}.h5", "custom_metric": acc}
+                "timeseries_path": f"/x/timeseries/s{seed}.h5", "custom_metric": acc,
+                "top1_acc": acc, "f1": acc, "test_perplexity": 3 + seed}
 
-    key = group_key_function("hyperparameters", {"loss", "accuracy", "custom_metric"})
+    # the runs log these series; lr too (its schedule), which stays configuration
+    key = group_key_function("hyperparameters", {"loss", "accuracy", "custom_metric", "lr"})
     a = key(record(0, 0.94, "2025-01-13T11:49:11"))
     b = key(record(1, 0.91, "2025-01-14T11:02:00"))
     assert a == b
