@@ -54,6 +54,7 @@ class JournalState:
     backups: dict[str, dict] = field(default_factory=dict)
     done: dict[str, dict] = field(default_factory=dict)
     parts_s: float = 0.0  # wall time of the parts that were stopped cleanly
+    unclosed_s: float = 0.0  # file times journaled after the last stopped part (a killed one)
 
     @property
     def elapsed_s(self) -> float:
@@ -62,10 +63,8 @@ class JournalState:
         A stopped part recorded its time. A killed one could not: its files' own times, spread
         over the workers it used, stand in for it (a lower bound).
         """
-        if self.parts_s:
-            return self.parts_s
         workers = max(1, int(self.options.get("workers") or 1))
-        return sum(float(item.get("seconds") or 0.0) for item in self.done.values()) / workers
+        return self.parts_s + self.unclosed_s / workers
 
     @property
     def unfinished(self) -> list[str]:
@@ -94,8 +93,10 @@ def _apply(state: JournalState, record: dict) -> None:
         state.backups[record["path"]] = record
     elif kind == "done":
         state.done[record["item"]["path"]] = record["item"]
+        state.unclosed_s += float(record["item"].get("seconds") or 0.0)
     elif kind == "part":
         state.parts_s += float(record.get("seconds") or 0.0)
+        state.unclosed_s = 0.0
 
 
 def find_unfinished_journal(folder: str | os.PathLike[str]) -> Path | None:

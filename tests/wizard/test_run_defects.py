@@ -91,3 +91,18 @@ def test_short_times_are_not_zero() -> None:
     assert human_seconds(0.04) == "40 ms"
     assert human_seconds(0.0002) == "0.20 ms"
     assert human_seconds(0.9996) == "1.0 s"
+
+
+def test_journal_times_of_stopped_and_killed_parts(tmp_path: Path) -> None:
+    from storage._migration import _journal
+
+    path = tmp_path / "journal"
+    records = [{"t": "start", "options": {"workers": 2}, "started": "x"},
+               {"t": "done", "item": {"path": "a", "seconds": 3.0}},
+               {"t": "part", "seconds": 2.5},  # stopped: its own wall time counts
+               {"t": "done", "item": {"path": "b", "seconds": 4.0}},
+               {"t": "done", "item": {"path": "c", "seconds": 2.0}}]  # then killed
+    for record in records:
+        _journal.append(path, record)
+    _journal.close(path)
+    assert _journal.read(path).elapsed_s == pytest.approx(2.5 + (4.0 + 2.0) / 2)
