@@ -106,8 +106,9 @@ def test_many_runs_draw_in_slices_with_a_capped_legend(qtbot, tmp_path) -> None:
     rng = np.random.default_rng(1)
     refs = []
     for i in range(158):
-        path = write_series(tmp_path / f"r{i:03d}.h5", np.exp(-np.arange(200) / 50)
-                            + rng.normal(0, 0.01, 200))
+        n = 2000 if i % 10 == 0 else 400  # epochs as in the demo lab: mostly short, some long
+        path = write_series(tmp_path / f"r{i:03d}.h5", np.exp(-np.arange(n) / 50)
+                            + rng.normal(0, 0.01, n))
         refs.append(RunRef(f"h{i:03d}_resnet50_lr1e-3_s{i % 5}", FileSource(path)))
     widget = PlotPanel()
     qtbot.addWidget(widget)
@@ -128,9 +129,10 @@ def test_many_runs_draw_in_slices_with_a_capped_legend(qtbot, tmp_path) -> None:
     wait_drawn(qtbot, widget, lambda: widget.set_runs(refs), timeout=60000)
     watchdog.stop()
     assert len(widget.hover.targets) == 158
-    # A generous bound (a shared CI machine): the whole draw in one slot took 0.3-0.5 s here.
-    assert max(gaps) < 0.25, f"GUI thread stalled {max(gaps) * 1000:.0f} ms"
     assert len(widget.legend.items) == LEGEND_MAX + 1  # "... and 146 more (see the table)"
+    # A generous bound (a shared CI machine; bench_plots measures it): the draw in one slot
+    # blocked the window for 0.5-1.8 s, in slices the worst gap is ~0.1 s.
+    assert max(gaps) < 0.4, f"GUI thread stalled {max(gaps) * 1000:.0f} ms"
     assert "146 more" in widget.legend.items[-1][1].text
 
 
