@@ -191,7 +191,7 @@ class PlotPanel(QWidget):
                 # Half-drawn sets are not painted: each paint would re-fit and re-stroke every
                 # curve so far (100+ ms apiece with 158 runs) for a picture nobody needs.
                 self.plot_widget.setUpdatesEnabled(False)
-                QTimer.singleShot(0, self._continue_draw)
+                QTimer.singleShot(0, self, self._continue_draw)  # dropped if self is deleted
                 return
         if job is self._draw_job:
             self._draw_job = None
