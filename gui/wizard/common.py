@@ -36,6 +36,8 @@ def human_seconds(seconds: float | None) -> str:
     converted in 40 ms showed "0.0 s"); ``None`` -> an em dash."""
     if seconds is None:
         return "\u2014"
+    if seconds <= 0:
+        return "0 s"
     if seconds < 0.9995:
         return f"{seconds * 1000:.0f} ms" if seconds >= 0.0005 else f"{seconds * 1000:.2f} ms"
     if seconds < 10:

@@ -91,6 +91,7 @@ def test_short_times_are_not_zero() -> None:
     assert human_seconds(0.04) == "40 ms"
     assert human_seconds(0.0002) == "0.20 ms"
     assert human_seconds(0.9996) == "1.0 s"
+    assert human_seconds(0) == "0 s"  # nothing left
 
 
 def test_journal_times_of_stopped_and_killed_parts(tmp_path: Path) -> None:
