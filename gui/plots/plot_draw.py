@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
-from gui.plots.envelope import Envelope
+from gui.plots.envelope import Envelope, envelope_for
 from gui.plots.envelope_item import EnvelopeCurveItem
 from gui.plots.plot_data import Curve, GroupCurve
 from gui.plots.plot_hover import HoverTarget
@@ -67,7 +67,7 @@ class CurveDrawer:
         self._thin = (len(groups) if groups else len(curves)) > THICK_MAX_CURVES
         if groups:
             for group in groups:
-                entries += self._draw_group(group, used, entries < LEGEND_MAX)
+                entries += self._draw_group(group, used, entries < LEGEND_MAX, options.log_y)
                 yield
         else:
             smoothing = options.smoothing.method != "none"
@@ -120,12 +120,13 @@ class CurveDrawer:
                  for k, n in zip(c.bad_kind.tolist(), c.bad_count.tolist(), strict=True)]
         self.hover_targets.append(HoverTarget(c.label, c.bad_x, c.bad_y, notes))
 
-    def _draw_group(self, g: GroupCurve, used: set, legend: bool) -> int:
+    def _draw_group(self, g: GroupCurve, used: set, legend: bool, log_y: bool) -> int:
         color_key = f"group:{g.name}"
         pen = self._pen(self._colors.hex(color_key), g.x.size)
         edge = pg.mkPen(self._colors.qcolor(color_key, 0))
         env = g.envelopes
-        low = self._curve((color_key, "low"), g.x, g.low, edge, used, env.get("low"))
+        low_y, low_env = _band_floor(g, env.get("low")) if log_y else (g.low, env.get("low"))
+        low = self._curve((color_key, "low"), g.x, low_y, edge, used, low_env)
         high = self._curve((color_key, "high"), g.x, g.high, edge, used, env.get("high"))
         mean = self._curve((color_key, "mean"), g.x, g.mean, pen, used, env.get("mean"))
         key = (color_key, "band")
@@ -170,6 +171,21 @@ class CurveDrawer:
         item.set_curve(x, y, envelope)
         used.add(key)
         return item
+
+
+def _band_floor(g: GroupCurve, envelope: Envelope | None) -> tuple[np.ndarray, Envelope | None]:
+    """The band's lower edge on a log axis: values <= 0 (mean - std of skewed runs) have no
+    logarithm, and the fill jumped across the gap to the next positive point. They rest on the
+    group's smallest positive value instead: the band runs to the bottom of the data."""
+    below = np.isfinite(g.low) & ~(g.low > 0)
+    if not below.any():
+        return g.low, envelope
+    positive = [v[v > 0] for v in (g.low, g.mean, g.high)]
+    floors = [float(p.min()) for p in positive if p.size]
+    if not floors:
+        return g.low, envelope
+    low = np.where(below, min(floors), g.low)
+    return low, envelope_for(g.x, low)
 
 
 class MarkerItem(pg.PlotDataItem):

@@ -232,6 +232,8 @@ class PlotPanel(QWidget):
         elif key == "log_y":
             self._apply_view_options()
             self._reset_view = True
+            if self.groups:  # a band's lower edge depends on the axis (see plot_draw)
+                self._draw((self.curves, self.groups))
         elif key in ("live", "follow"):
             self._auto_live = self._auto_live and self.controls.live.isChecked()
             self._apply_view_options()

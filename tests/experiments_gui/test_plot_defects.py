@@ -197,3 +197,33 @@ def test_hyperparameter_groups_ignore_results_and_times(tmp_path) -> None:
                 "optimizer=sgd"
     other = key({**record(2, 0.9, "2025-01-15T11:00:00"), "lr": 0.001})
     assert other != a
+
+
+def test_std_band_below_zero_on_log_y(qtbot, tmp_path) -> None:
+    """mean - std of skewed runs goes below zero: on a log axis the band runs to the bottom of
+    the data instead of jumping across the gap (a false triangle)."""
+    refs = []
+    for i in range(4):
+        y = np.exp(-np.arange(100) / 20) * (2.0 if i == 0 else 0.2) + 0.01
+        refs.append(RunRef(f"r{i}", FileSource(write_series(tmp_path / f"r{i}.h5", y)),
+                           metadata={"g": "a"}))
+    widget = PlotPanel()
+    qtbot.addWidget(widget)
+    widget.resize(900, 600)
+    widget.show()
+    wait_drawn(qtbot, widget, lambda: widget.set_runs(refs))
+    controls = widget.controls
+    wait_drawn(qtbot, widget, lambda: controls.band.setCurrentIndex(controls.band.findData("std")))
+    wait_drawn(qtbot, widget, lambda: controls.group_by.setCurrentIndex(
+        controls.group_by.findData("g")))
+    group = widget.groups[0]
+    assert (group.low < 0).any()
+    wait_drawn(qtbot, widget, lambda: controls.log_y.setChecked(True))
+    _, shown = widget.drawer.item("group:a", "low").getData()  # log10 of the lower edge
+    assert np.isfinite(shown).all()
+    floor = min(v[v > 0].min() for v in (group.low, group.mean, group.high))
+    assert shown.min() == pytest.approx(np.log10(floor))
+    assert _band_y_span(widget, "a")[0] == pytest.approx(np.log10(floor))
+    wait_drawn(qtbot, widget, lambda: controls.log_y.setChecked(False))
+    _, shown = widget.drawer.item("group:a", "low").getData()
+    assert np.allclose(shown, group.low)  # linear again: the real values
