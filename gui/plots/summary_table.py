@@ -37,6 +37,7 @@ class SummaryTable(QTableWidget):
         self.setMinimumWidth(300)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMaximumSectionSize(280)  # a very long name is elided in the middle, once
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.set_curves([], "value", "epoch")
