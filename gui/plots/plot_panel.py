@@ -33,6 +33,7 @@ from gui.workers import LatestOnly, submit
 # Drawing many runs is cut into slices this long, so the window keeps answering (issue 13: 158
 # runs at once blocked it for 0.5-1.9 s).
 DRAW_SLICE_S = 0.03
+STEP, FIT = "step", "fit"  # steps of a draw: one curve or group; fitting the view
 
 
 class PlotPanel(QWidget):
@@ -178,20 +179,32 @@ class PlotPanel(QWidget):
         self.curves, self.groups = prepared
         if self._draw_job is None:
             self._saved_view = self.live.view_before_update(self.plot)
-        self._draw_job = self.drawer.draw_steps(self.curves, self.groups, self.options)
+        self._draw_job = self._draw_steps()
         self._continue_draw()
+
+    def _draw_steps(self) -> Iterator[str]:
+        yield from (STEP for _ in self.drawer.draw_steps(self.curves, self.groups, self.options))
+        yield FIT
 
     def _continue_draw(self) -> None:
         job = self._draw_job
         if job is None:
             return
         deadline = time.perf_counter() + DRAW_SLICE_S
-        for _ in job:
+        for step in job:
+            if step == FIT and not self.plot_widget.updatesEnabled():
+                # A long draw: fit the view in a slot of its own (after a range change every
+                # item re-reads its data, ~1 ms each), then finish and paint in the next.
+                if self._reset_view:
+                    self.plot.getViewBox().enableAutoRange()
+                    self.plot.getViewBox().updateAutoRange()
+                QTimer.singleShot(0, self, self._continue_draw)  # dropped if self is deleted
+                return
             if time.perf_counter() > deadline:
                 # Half-drawn sets are not painted: each paint would re-fit and re-stroke every
                 # curve so far (100+ ms apiece with 158 runs) for a picture nobody needs.
                 self.plot_widget.setUpdatesEnabled(False)
-                QTimer.singleShot(0, self, self._continue_draw)  # dropped if self is deleted
+                QTimer.singleShot(0, self, self._continue_draw)
                 return
         if job is self._draw_job:
             self._draw_job = None
