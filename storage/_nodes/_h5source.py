@@ -8,54 +8,14 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from .._errors import CorruptFileError, StorageFileNotFoundError, StoragePermissionError
 from ._attrs import read_attributes
+from ._h5open import open_h5_file
 from ._listing import describe, fill_object, list_children
 from ._node import GROUP, UNREADABLE, NodeInfo, parent_path
 from ._pages import PAGE_SIZE, OnPage, stream_members
 from ._properties import object_properties
 from ._slicing import DEFAULT_BUDGET, SliceResult
 from ._source import Source
-
-
-def _load_filters() -> None:
-    """Register hdf5plugin's filters (Zstd, Blosc, LZ4, Bitshuffle...) with HDF5."""
-    try:
-        import hdf5plugin  # noqa: F401 - importing registers the filters
-    except ImportError:  # reads of those filters then fail with a marked row
-        pass
-
-
-def open_h5_file(path: Path) -> h5py.File:
-    """Read-only, HDF5 file locking off (a training run may be writing), SWMR when allowed."""
-    _load_filters()
-    try:
-        return h5py.File(path, "r", locking=False, swmr=True)
-    except FileNotFoundError:
-        raise StorageFileNotFoundError(f"{path} does not exist: check the path") from None
-    except PermissionError:
-        raise StoragePermissionError(f"{path} cannot be read: check its permissions") from None
-    except OSError as swmr_error:
-        if "locking flag" in str(swmr_error):  # already open in this process (a test writer)
-            return h5py.File(path, "r")
-        if "SWMR" not in str(swmr_error):
-            raise _open_error(path, swmr_error) from None
-    try:  # a file that is not in SWMR mode, or written by an older library
-        return h5py.File(path, "r", locking=False)
-    except OSError as exc:
-        raise _open_error(path, exc) from None
-
-
-def _open_error(path: Path, exc: OSError) -> CorruptFileError:
-    text = str(exc)
-    if "already open for write" in text or "not already open for SWMR" in text:
-        why = ("its writer did not close it cleanly (the superblock is still marked 'open for "
-               "writing'); if no program is writing it, run `h5clear -s` on a copy and open that")
-    elif "signature not found" in text:
-        why = "it is not an HDF5 file (no HDF5 signature): it may be truncated or another format"
-    else:
-        why = f"HDF5 cannot open it ({text})"
-    return CorruptFileError(f"{path.name}: {why}", path=path)
 
 
 class H5Source(Source):
