@@ -9,9 +9,10 @@ import h5py
 import numpy as np
 
 from ._attrs import read_attributes
+from ._h5errors import HDF5_ERRORS, row_error, translated, typed_error
 from ._h5open import open_h5_file
 from ._listing import describe, fill_object, list_children
-from ._node import GROUP, UNREADABLE, NodeInfo, parent_path
+from ._node import GROUP, UNREADABLE, NodeInfo, join_path, parent_path
 from ._pages import PAGE_SIZE, OnPage, stream_members
 from ._properties import object_properties
 from ._slicing import DEFAULT_BUDGET, SliceResult
@@ -35,6 +36,7 @@ class H5Source(Source):
         return cls(open_h5_file(path), str(path), path.name, str(path.resolve().parent))
 
     # -- the tree ---------------------------------------------------------------------------
+    @translated("read")
     def info(self, path: str) -> NodeInfo:
         if path in ("", "/"):
             node = NodeInfo("/", self.name)
@@ -46,10 +48,12 @@ class H5Source(Source):
             return describe(self.file[parent], parent, [path.rpartition("/")[2]],
                             self.local_dir)[0]
 
+    @translated("list the members of")
     def list_children(self, path: str) -> list[NodeInfo]:
         with self.lock:
             return list_children(self.file[path or "/"], path or "/", self.probe_limit)
 
+    @translated("list the members of")
     def stream_children(self, path: str, on_page: OnPage, *, page_size: int = PAGE_SIZE,
                         cancel: threading.Event | None = None) -> int:
         if type(self).list_children is not H5Source.list_children:
@@ -64,7 +68,8 @@ class H5Source(Source):
             try:
                 group = self.file[path or "/"]
             except Exception as exc:
-                return [NodeInfo(f"{path}/{n}", n, kind=UNREADABLE, error=str(exc),
+                error = row_error(f"cannot open {path or '/'}", exc)
+                return [NodeInfo(join_path(path, n), n, kind=UNREADABLE, error=error,
                                  detailed=True) for n in names]
             return describe(group, path or "/", names, self.local_dir)
 
@@ -83,10 +88,13 @@ class H5Source(Source):
             return None
 
         with self.lock:
-            if hasattr(self.file, "visit_links"):
-                self.file.visit_links(visit)
-            else:  # h5py-like APIs without visit_links: visit() follows hard links only
-                self.file.visit(visit)
+            try:
+                if hasattr(self.file, "visit_links"):
+                    self.file.visit_links(visit)
+                else:  # h5py-like APIs without visit_links: visit() follows hard links only
+                    self.file.visit(visit)
+            except HDF5_ERRORS as exc:  # the walk stops at a damaged group: say so
+                raise typed_error(exc, self.name, "/", f"search for {text!r} in") from exc
         return found
 
     # -- one node ---------------------------------------------------------------------------
@@ -96,10 +104,12 @@ class H5Source(Source):
         except KeyError as exc:
             raise KeyError(f"{path}: {exc}") from None
 
+    @translated("read the attributes of")
     def attributes(self, path: str):
         with self.lock:
             return read_attributes(self._get(path))
 
+    @translated("read the properties of")
     def properties(self, path: str) -> list[tuple[str, str]]:
         with self.lock:
             return object_properties(self._get(path), path or "/")
@@ -110,6 +120,7 @@ class H5Source(Source):
             raise TypeError(f"{path} is not a dataset")
         return obj
 
+    @translated("read")
     def read(self, path: str, selection=(), **kwargs) -> SliceResult:
         try:
             return super().read(path, selection, **kwargs)
