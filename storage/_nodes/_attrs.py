@@ -18,24 +18,29 @@ MAX_TEXT = 20_000  # characters of one value shown; the rest is elided
 MAX_ITEMS = 200  # array elements shown
 
 
-def read_attributes(obj) -> list[AttrInfo]:
-    """All attributes of an h5py object (group, dataset, named type), in storage order."""
+def read_attributes(obj, vlen_refusal: str = "") -> list[AttrInfo]:
+    """All attributes of an h5py object (group, dataset, named type), in storage order.
+
+    ``vlen_refusal`` set: variable-length values are not read, each gets it as its error.
+    """
     out = []
     try:
         names = list(obj.attrs.keys())
     except Exception as exc:  # an attribute table that cannot be listed: one error row
         return [AttrInfo("(attributes)", "", None, "", error=f"cannot list attributes: {exc}")]
     for name in names:
-        out.append(_read_one(obj, name))
+        out.append(_read_one(obj, name, vlen_refusal))
     return out
 
 
-def _read_one(obj, name: str) -> AttrInfo:
+def _read_one(obj, name: str, vlen_refusal: str = "") -> AttrInfo:
     try:
         aid = obj.attrs.get_id(name)
         dtype, shape = aid.dtype, aid.shape
     except Exception as exc:
         return AttrInfo(name, "", None, "", error=f"unreadable: {exc}")
+    if vlen_refusal and dtype.hasobject:
+        return AttrInfo(name, dtype_text(dtype), shape, "", error=vlen_refusal)
     try:
         value = obj.attrs[name]
     except Exception as exc:

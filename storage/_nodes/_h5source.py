@@ -8,8 +8,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+from .._errors import CorruptFileError
 from ._attrs import read_attributes
-from ._h5errors import HDF5_ERRORS, row_error, translated, typed_error
+from ._h5errors import DAMAGE_ADVICE, HDF5_ERRORS, row_error, translated, typed_error
+from ._h5heap import looping_heaps
 from ._h5open import open_h5_file
 from ._listing import describe, fill_object, list_children
 from ._node import GROUP, UNREADABLE, NodeInfo, join_path, parent_path
@@ -29,6 +31,7 @@ class H5Source(Source):
         super().__init__(location, name, local_dir)
         self.file = file
         self._owns_file = owns_file
+        self._vlen_refusal: str | None = None  # see vlen_refusal()
 
     @classmethod
     def open_path(cls, path: Path) -> H5Source:
@@ -107,7 +110,7 @@ class H5Source(Source):
     @translated("read the attributes of")
     def attributes(self, path: str):
         with self.lock:
-            return read_attributes(self._get(path))
+            return read_attributes(self._get(path), self.vlen_refusal())
 
     @translated("read the properties of")
     def properties(self, path: str) -> list[tuple[str, str]]:
@@ -122,6 +125,10 @@ class H5Source(Source):
 
     @translated("read")
     def read(self, path: str, selection=(), **kwargs) -> SliceResult:
+        with self.lock:
+            if self.vlen_refusal() and self.array(path).dtype.hasobject:
+                raise CorruptFileError(f"{self.name}: {path}: {self.vlen_refusal()}",
+                                       path=self.location)
         try:
             return super().read(path, selection, **kwargs)
         except OSError as exc:
@@ -130,6 +137,17 @@ class H5Source(Source):
                 raise
             with self.lock:
                 return _read_raw(self.array(path), kwargs.get("budget", DEFAULT_BUDGET))
+
+    def vlen_refusal(self) -> str:
+        """Why variable-length values of this file are not read ('' when they are): HDF5
+        would never finish decoding a damaged global heap collection (see ``_h5heap``)."""
+        if self._vlen_refusal is None:
+            looping = looping_heaps(self.location) if self.local_dir is not None else []
+            self._vlen_refusal = (
+                f"the global heap collection at byte {looping[0]} is damaged (HDF5 would never "
+                f"finish decoding it), so variable-length values are not read; {DAMAGE_ADVICE}"
+                if looping else "")
+        return self._vlen_refusal
 
     def snippet(self, path: str) -> str:
         node_kind = self.info(path).object_kind if path not in ("", "/") else GROUP
