@@ -14,9 +14,9 @@ import shutil
 import numpy as np
 import pytest
 from conftest import corpus_dir, loupe_command, subprocess_env
-
 from fuzz.mutants import make_mutants
 from fuzz.runner import Findings, fuzz_env, inspect_mutant, probe_mutants, sources
+
 from storage import DLFriendlyStorage
 
 CI_MUTANTS = 6  # per corpus file, through the node layer
