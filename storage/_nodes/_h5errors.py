@@ -20,7 +20,7 @@ HDF5_ERRORS = (RuntimeError, OSError, KeyError, ValueError)
 NOT_DAMAGE = ("filter", "plugin", "external raw data", "conversion path", "can't open directory",
               "unable to open file", "external link", "no appropriate function")
 MISSING = ("doesn't exist", "does not exist", "not found", "no such")
-DAMAGE_ADVICE = ("the file is damaged at this object (other objects may still read): copy it "
+DAMAGE_ADVICE = ("the file is damaged at this object, other objects may still read: copy it "
                  "again from its source, or run h5check on it")
 
 F = TypeVar("F", bound=Callable)
@@ -40,7 +40,7 @@ def is_damage(exc: BaseException) -> bool:
 def row_error(what: str, exc: BaseException) -> str:
     """The error text of a marked row: what failed, HDF5's reason, and what to do."""
     text = f"{what}: {reason(exc)}"
-    return f"{text} ({DAMAGE_ADVICE})" if is_damage(exc) else text
+    return f"{text}; {DAMAGE_ADVICE}" if is_damage(exc) else text
 
 
 def typed_error(exc: BaseException, file_name: str, path: str, action: str) -> Exception:
