@@ -10,13 +10,17 @@ collection: a typed error instead of a frozen process.
 
 from __future__ import annotations
 
-import mmap
 import os
+import time
 
 from ._h5open import SIGNATURE
 
 GCOL = b"GCOL"
-MAX_SCAN = 1 << 34  # 16 GiB: mmap's find runs at memory speed (about 0.1 s per GiB here)
+# Files up to this size are checked (once, on their first attribute or variable-length read):
+# reading 256 MiB costs about 0.1 s from the page cache, seconds from a cold disk. Larger files
+# are not checked; a damaged collection in one of them can still hang HDF5.
+MAX_SCAN = 256 * 2**20
+BLOCK = 8 * 2**20  # read and searched per step; the GIL is handed over between steps
 
 
 def looping_heaps(path: str | os.PathLike[str]) -> list[int]:
@@ -26,30 +30,39 @@ def looping_heaps(path: str | os.PathLike[str]) -> list[int]:
             size = os.fstat(f.fileno()).st_size
             if size < 16 or size > MAX_SCAN:
                 return []
-            with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                base = data.find(SIGNATURE)
-                if base < 0:
-                    return []
-                lengths = _size_of_lengths(data, base)
-                return [at for at in _collections(data) if _loops(data, at, base, lengths)]
-    except (OSError, ValueError):
+            data = _read(f)
+    except OSError:
         return []
+    base = data.find(SIGNATURE)
+    if base < 0:
+        return []
+    lengths = _size_of_lengths(data, base)
+    return [at for at in _collections(data) if _loops(data, at, lengths)]
 
 
-def _size_of_lengths(data: mmap.mmap, base: int) -> int:
+def _read(f) -> bytes:
+    """The whole (small) file, in blocks: a long read must not keep the GUI thread waiting."""
+    parts = []
+    while block := f.read(BLOCK):
+        parts.append(block)
+        time.sleep(0)
+    return b"".join(parts)
+
+
+def _size_of_lengths(data: bytes, base: int) -> int:
     version = data[base + 8]
     size = data[base + 10] if version >= 2 else data[base + 14]
     return size if size in (2, 4, 8, 16) else 8
 
 
-def _collections(data: mmap.mmap):
+def _collections(data: bytes):
     at = data.find(GCOL)
     while at >= 0:
         yield at
         at = data.find(GCOL, at + 4)
 
 
-def _loops(data: mmap.mmap, at: int, base: int, lengths: int) -> bool:
+def _loops(data: bytes, at: int, lengths: int) -> bool:
     """Replay HDF5's decoding loop of the collection at ``at``; True where it would not end."""
     header = 8 + lengths
     total = int.from_bytes(data[at + 8:at + header], "little")

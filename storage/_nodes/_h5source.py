@@ -110,7 +110,7 @@ class H5Source(Source):
     @translated("read the attributes of")
     def attributes(self, path: str):
         with self.lock:
-            return read_attributes(self._get(path), self.vlen_refusal())
+            return read_attributes(self._get(path), self.vlen_refusal)
 
     @translated("read the properties of")
     def properties(self, path: str) -> list[tuple[str, str]]:
