@@ -50,6 +50,8 @@ class Probe:
             self.call("close", source.close)
 
     def group(self, source, path: str, depth: int) -> None:
+        pages: list = []
+        self.call(f"stream {path}", source.stream_children, path, pages.append, page_size=64)
         listed = self.call(f"list {path}", source.list_children, path)
         if not listed:
             return
@@ -69,6 +71,9 @@ class Probe:
             return
         if node.kind in (NodeKind.SOFT_LINK, NodeKind.EXTERNAL_LINK, NodeKind.BROKEN):
             return
+        if node.path != "/":
+            self.call(f"info {node.path}", source.info, node.path)
+        self.call(f"snippet {node.path}", source.snippet, node.path)
         self.call(f"attributes {node.path}", source.attributes, node.path)
         self.call(f"properties {node.path}", source.properties, node.path)
         if node.kind == NodeKind.DATASET and node.shape is not None:
