@@ -39,7 +39,7 @@ class H5Source(Source):
         return cls(open_h5_file(path), str(path), path.name, str(path.resolve().parent))
 
     # -- the tree ---------------------------------------------------------------------------
-    @translated("read")
+    @translated("read it")
     def info(self, path: str) -> NodeInfo:
         if path in ("", "/"):
             node = NodeInfo("/", self.name)
@@ -51,12 +51,12 @@ class H5Source(Source):
             return describe(self.file[parent], parent, [path.rpartition("/")[2]],
                             self.local_dir)[0]
 
-    @translated("list the members of")
+    @translated("list its members")
     def list_children(self, path: str) -> list[NodeInfo]:
         with self.lock:
             return list_children(self.file[path or "/"], path or "/", self.probe_limit)
 
-    @translated("list the members of")
+    @translated("list its members")
     def stream_children(self, path: str, on_page: OnPage, *, page_size: int = PAGE_SIZE,
                         cancel: threading.Event | None = None) -> int:
         if type(self).list_children is not H5Source.list_children:
@@ -97,7 +97,7 @@ class H5Source(Source):
                 else:  # h5py-like APIs without visit_links: visit() follows hard links only
                     self.file.visit(visit)
             except HDF5_ERRORS as exc:  # the walk stops at a damaged group: say so
-                raise typed_error(exc, self.name, "/", f"search for {text!r} in") from exc
+                raise typed_error(exc, self.name, "/", f"search it for {text!r}") from exc
         return found
 
     # -- one node ---------------------------------------------------------------------------
@@ -107,12 +107,12 @@ class H5Source(Source):
         except KeyError as exc:
             raise KeyError(f"{path}: {exc}") from None
 
-    @translated("read the attributes of")
+    @translated("read its attributes")
     def attributes(self, path: str):
         with self.lock:
             return read_attributes(self._get(path), self.vlen_refusal)
 
-    @translated("read the properties of")
+    @translated("read its properties")
     def properties(self, path: str) -> list[tuple[str, str]]:
         with self.lock:
             return object_properties(self._get(path), path or "/")
@@ -123,7 +123,7 @@ class H5Source(Source):
             raise TypeError(f"{path} is not a dataset")
         return obj
 
-    @translated("read")
+    @translated("read it")
     def read(self, path: str, selection=(), **kwargs) -> SliceResult:
         with self.lock:
             if self.vlen_refusal() and self.array(path).dtype.hasobject:
