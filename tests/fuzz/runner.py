@@ -59,6 +59,8 @@ def probe_mutants(mutants: list[Mutant], env: dict[str, str], findings: Findings
 def _read_events(stdout: str, todo: list[Mutant], findings: Findings) -> int:
     done = 0
     for line in stdout.splitlines():
+        if not line.startswith('{"event"'):  # something a library printed: not ours
+            continue
         event = json.loads(line)
         if event["event"] != "done":
             continue
