@@ -63,17 +63,21 @@ def _collections(data: bytes):
 
 
 def _loops(data: bytes, at: int, lengths: int) -> bool:
-    """Replay HDF5's decoding loop of the collection at ``at``; True where it would not end."""
+    """Replay HDF5's decoding loop of the collection at ``at``; True where it would not end.
+
+    Bytes past the end of the file read as zeros (a truncated file opened in SWMR mode, where
+    HDF5 skips its end-of-file check): a zeroed object header there loops too.
+    """
     header = 8 + lengths
-    total = int.from_bytes(data[at + 8:at + header], "little")
-    end = min(at + total, len(data))
+    end = at + int.from_bytes(data[at + 8:at + header], "little")
     objhdr = 8 + lengths
     p = at + header
     while p < end:
         if p + objhdr > end:  # a tail too small for an object: free space, the loop ends
             return False
-        index = int.from_bytes(data[p:p + 2], "little")
-        obj_size = int.from_bytes(data[p + 8:p + objhdr], "little")
+        head = data[p:p + objhdr].ljust(objhdr, b"\0")
+        index = int.from_bytes(head[:2], "little")
+        obj_size = int.from_bytes(head[8:], "little")
         need = objhdr + (obj_size + 7) // 8 * 8 if index > 0 else obj_size
         if need == 0:
             return True
