@@ -10,6 +10,7 @@ import numpy as np
 
 from .._errors import CorruptFileError
 from ._attrs import read_attributes
+from ._bitshuffle import damaged_chunk
 from ._h5errors import DAMAGE_ADVICE, HDF5_ERRORS, row_error, translated, typed_error
 from ._h5heap import looping_heaps
 from ._h5open import open_h5_file
@@ -17,7 +18,7 @@ from ._listing import describe, fill_object, list_children
 from ._node import GROUP, UNREADABLE, NodeInfo, join_path, parent_path
 from ._pages import PAGE_SIZE, OnPage, stream_members
 from ._properties import object_properties
-from ._slicing import DEFAULT_BUDGET, SliceResult
+from ._slicing import DEFAULT_BUDGET, SliceResult, normalize
 from ._source import Source
 
 
@@ -125,10 +126,11 @@ class H5Source(Source):
 
     @translated("read it")
     def read(self, path: str, selection=(), **kwargs) -> SliceResult:
-        with self.lock:
-            if self.vlen_refusal() and self.array(path).dtype.hasobject:
-                raise CorruptFileError(f"{self.name}: {path}: {self.vlen_refusal()}",
-                                       path=self.location)
+        if self.local_dir is not None:  # a local file: what would crash or hang HDF5 first
+            with self.lock:
+                problem = self._unsafe_read(self.array(path), selection)
+            if problem:
+                raise CorruptFileError(f"{self.name}: {path}: {problem}", path=self.location)
         try:
             return super().read(path, selection, **kwargs)
         except OSError as exc:
@@ -137,6 +139,16 @@ class H5Source(Source):
                 raise
             with self.lock:
                 return _read_raw(self.array(path), kwargs.get("budget", DEFAULT_BUDGET))
+
+    def _unsafe_read(self, dset, selection) -> str:
+        """Why reading ``selection`` of ``dset`` would hang or crash the process ('' if not)."""
+        if dset.dtype.hasobject and self.vlen_refusal():
+            return self.vlen_refusal()
+        if not dset.shape:
+            return ""
+        full = tuple(selection) + (slice(None),) * (len(dset.shape) - len(selection))
+        problem = damaged_chunk(dset, normalize(full, dset.shape))
+        return f"{problem}; {DAMAGE_ADVICE}" if problem else ""
 
     def vlen_refusal(self) -> str:
         """Why variable-length values of this file are not read ('' when they are): HDF5

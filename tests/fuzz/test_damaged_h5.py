@@ -181,3 +181,53 @@ def test_files_tab_and_plots_read_one_run_while_it_is_written(tmp_path, files_ta
         stop.touch()
         proc.wait(timeout=60)
     assert proc.returncode == 0
+
+
+READ_ALL = """
+    import json, sys
+    from storage import StorageError, open_source
+    src = open_source(sys.argv[1])
+    errors = {}
+    for node in src.list_children("/"):
+        try:
+            src.read(node.path)
+        except StorageError as exc:
+            errors[node.path] = str(exc)
+    for path in ["/", *(node.path for node in src.list_children("/"))]:
+        for attr in src.attributes(path):
+            if attr.error:
+                errors[f"{path}@{attr.name}"] = attr.error
+    print(json.dumps(errors))
+"""
+
+
+def test_damaged_bitshuffle_chunk_is_an_error_not_a_crash(tmp_path) -> None:
+    import hdf5plugin
+
+    path = tmp_path / "bs.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("bad", data=np.arange(64, dtype="i2"), chunks=(64,),
+                         **hdf5plugin.Bitshuffle(cname="lz4"))
+        f.create_dataset("good", data=np.arange(64, dtype="i2"), chunks=(64,),
+                         **hdf5plugin.Bitshuffle(cname="lz4"))
+        at = f["bad"].id.get_chunk_info(0).byte_offset
+    data = bytearray(path.read_bytes())
+    data[at + 3] ^= 0x04  # the chunk's uncompressed size: the filter read past its buffer
+    path.write_bytes(bytes(data))
+    errors = _run(READ_ALL, tmp_path, str(path))  # before: SIGSEGV in bshuf_read_uint32_BE
+    assert list(errors) == ["/bad"] and "bitshuffle chunk at (0,) is damaged" in errors["/bad"]
+
+
+def test_truncated_file_of_a_swmr_writer_does_not_spin(tmp_path) -> None:
+    path, copy = tmp_path / "live.h5", tmp_path / "copy.h5"
+    with h5py.File(path, "w", libver="latest") as f:
+        f.attrs["experiment_id"] = "run-1"  # a variable-length string: in the global heap
+        f.create_dataset("loss", data=np.ones(50), maxshape=(None,), chunks=(16,))
+        f.swmr_mode = True
+        f.flush()
+        data = path.read_bytes()
+    heap = data.index(b"GCOL")
+    copy.write_bytes(data[:heap + 40])  # the heap's objects are past the end: HDF5 reads zeros
+    assert writer_may_be_active(copy) and looping_heaps(copy)
+    errors = _run(READ_ALL, tmp_path, str(copy))  # before: spun forever reading the attribute
+    assert "global heap" in errors["/@experiment_id"]
