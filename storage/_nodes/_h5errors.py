@@ -17,8 +17,9 @@ from .._errors import CorruptFileError, NodeReadError, StorageError
 
 HDF5_ERRORS = (RuntimeError, OSError, KeyError, ValueError)
 # Reasons that are not damage: the same object reads where the filter or file is present.
-NOT_DAMAGE = ("filter", "plugin", "external raw data", "conversion path", "can't open directory",
-              "unable to open file", "external link", "no appropriate function")
+NOT_DAMAGE = ("filter", "plugin", "external raw data", "conversion path", "cannot convert",
+              "can't open directory", "unable to open file", "external link",
+              "no appropriate function")
 MISSING = ("doesn't exist", "does not exist", "not found", "no such")
 DAMAGE_ADVICE = ("the file is damaged at this object, other objects may still read: copy it "
                  "again from its source, or run h5check on it")
