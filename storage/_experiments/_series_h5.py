@@ -257,6 +257,13 @@ class SeriesReader:
         return self._dataset(metric)[start:stop]
 
     def attrs(self) -> dict[str, Any]:
+        if self._stamp is not None:  # a local file: its id is a variable-length string
+            from .._nodes._h5heap import looping_heaps
+
+            if looping_heaps(self.path):  # HDF5 would spin forever on it
+                raise CorruptFileError(f"{self.path.name}: a global heap collection is damaged: "
+                                       "its attributes cannot be read; copy the file again",
+                                       path=self.path)
         return {k: _plain(v) for k, v in self._file.attrs.items()}
 
     def close(self) -> None:

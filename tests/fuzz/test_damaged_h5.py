@@ -231,3 +231,25 @@ def test_truncated_file_of_a_swmr_writer_does_not_spin(tmp_path) -> None:
     assert writer_may_be_active(copy) and looping_heaps(copy)
     errors = _run(READ_ALL, tmp_path, str(copy))  # before: spun forever reading the attribute
     assert "global heap" in errors["/@experiment_id"]
+
+
+def test_series_reader_refuses_the_attributes_of_a_looping_heap(tmp_path) -> None:
+    from storage import TimeSeriesConfig, TimeSeriesStorage
+
+    ts = TimeSeriesStorage(TimeSeriesConfig(tmp_path))
+    with ts.open_writer("run", metrics=["loss"]) as writer:
+        writer.append({"loss": 1.0})
+    path = ts.path_for("run")
+    _zero_first_heap_object(path)
+    got = _run("""
+        import json, sys
+        from storage import CorruptFileError, SeriesReader
+        with SeriesReader(sys.argv[1]) as reader:
+            try:
+                reader.attrs()
+                error = ""
+            except CorruptFileError as exc:
+                error = str(exc)
+            print(json.dumps({"loss": reader.read("loss").tolist(), "error": error}))
+    """, tmp_path, str(path))  # a subprocess: before the fix this spun forever
+    assert got["loss"] == [1.0] and "global heap" in got["error"]
