@@ -82,9 +82,11 @@ class H5Source(Source):
         needle = text.lower()
         found: list[NodeInfo] = []
 
-        def visit(name: str) -> object:
+        def visit(name: str | bytes) -> object:
             if cancel is not None and cancel.is_set():
                 return True  # a non-None answer stops h5py's walk
+            if isinstance(name, bytes):  # h5py passes a name that is not UTF-8 as bytes
+                name = name.decode("utf-8", "surrogateescape")  # as the listing decodes it
             if needle in name.rpartition("/")[2].lower():
                 found.append(NodeInfo("/" + name, name.rpartition("/")[2]))
                 if len(found) >= limit:

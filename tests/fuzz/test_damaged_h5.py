@@ -253,3 +253,14 @@ def test_series_reader_refuses_the_attributes_of_a_looping_heap(tmp_path) -> Non
             print(json.dumps({"loss": reader.read("loss").tolist(), "error": error}))
     """, tmp_path, str(path))  # a subprocess: before the fix this spun forever
     assert got["loss"] == [1.0] and "global heap" in got["error"]
+
+
+def test_find_survives_a_name_that_is_not_utf8(tmp_path) -> None:
+    path = tmp_path / "names.h5"
+    with h5py.File(path, "w") as f:
+        f.create_dataset("latin", data=[1])
+        f.create_dataset(b"caf\xe9_a", data=[2])  # Latin-1 bytes: h5py's visit hands over bytes
+    with open_source(path) as src:
+        found = sorted(n.name for n in src.find("a"))
+        listed = sorted(n.name for n in src.list_children("/"))
+    assert found == listed == ["caf\udce9_a", "latin"]
