@@ -24,6 +24,7 @@ import h5py
 from .._errors import CorruptFileError, StorageFileNotFoundError, StoragePermissionError
 
 SIGNATURE = b"\x89HDF\r\n\x1a\n"
+WRITE_FLAG = 0x01  # superblock v2/v3 "file consistency flags": open for writing
 SWMR_WRITE_FLAG = 0x04  # superblock v3 "file consistency flags": open for SWMR writing
 # Metadata read attempts in SWMR mode. HDF5 sleeps 1 ns, 2 ns, 4 ns... between attempts: 20 end
 # after about 3 ms (24: 26 ms; HDF5's default of 100: never, in practice).
@@ -33,16 +34,30 @@ READ_ATTEMPTS = 20
 def writer_may_be_active(path: Path) -> bool:
     """True when the superblock says a program opened the file for SWMR writing (and has not
     closed it). Reads a few bytes; a file without a superblock answers False."""
+    version, flags = _consistency_flags(path)
+    return version >= 3 and bool(flags & SWMR_WRITE_FLAG)
+
+
+def hdf5_open_for_writing(path: str | os.PathLike[str]) -> bool:
+    """Whether the superblock says a writer has the file open, SWMR or not (bit 0: write access,
+    bit 2: SWMR write; versions 2 and 3, i.e. ``libver="latest"``). A writer that crashed leaves
+    them set too: live refresh then just finds no new rows."""
+    version, flags = _consistency_flags(Path(path))
+    return version >= 2 and bool(flags & (WRITE_FLAG | SWMR_WRITE_FLAG))
+
+
+def _consistency_flags(path: Path) -> tuple[int, int]:
+    """(superblock version, file consistency flags); (-1, 0) for no superblock or no file."""
     try:
         with open(path, "rb") as f:
             offset = superblock_offset(f)
             if offset is None:
-                return False
+                return -1, 0
             f.seek(offset + 8)
             head = f.read(4)  # version, size of offsets, size of lengths, flags (v2 and v3)
     except OSError:
-        return False
-    return len(head) == 4 and head[0] >= 3 and bool(head[3] & SWMR_WRITE_FLAG)
+        return -1, 0
+    return (head[0], head[3]) if len(head) == 4 else (-1, 0)
 
 
 def superblock_offset(f) -> int | None:
