@@ -6,6 +6,7 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 
 from __future__ import annotations
 
+from ._diff import Difference, diff_values
 from ._dljson import TorchUnavailableWarning
 from ._errors import (
     CorruptFileError,
@@ -27,9 +28,11 @@ from ._errors import (
     UnsupportedFormatError,
     UntrustedPickleError,
 )
+from ._experiments._compare import Column, CompareTable, RunDetails, run_details
 from ._experiments._demo import DemoSummary, write_demo_lab
 from ._experiments._embedding import embed_texts
 from ._experiments._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
+from ._experiments._importance import Importance, parameter_importance
 from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
 from ._experiments._index_fields import FieldInfo
 from ._experiments._lab import IndexSummary, Lab
@@ -78,6 +81,7 @@ from ._remote import (
     redact,
 )
 from ._remote import set_default_options as set_default_remote_options
+from ._tree_diff import DiffCancelled, diff_files, diff_sources
 
 
 def _version() -> str:
@@ -167,5 +171,16 @@ __all__ = [
     "UnknownTypeMarkerError",
     "UnsupportedFormatError",
     "UntrustedPickleError",
+    "Column",
+    "CompareTable",
+    "DiffCancelled",
+    "Difference",
+    "Importance",
+    "RunDetails",
+    "diff_files",
+    "diff_sources",
+    "diff_values",
+    "parameter_importance",
+    "run_details",
     "__version__",
 ]
