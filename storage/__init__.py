@@ -7,6 +7,7 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 from __future__ import annotations
 
 from ._diff import Difference, diff_values
+from ._diff import value_text as diff_value_text
 from ._dljson import TorchUnavailableWarning
 from ._errors import (
     CorruptFileError,
@@ -180,6 +181,7 @@ __all__ = [
     "diff_files",
     "diff_sources",
     "diff_values",
+    "diff_value_text",
     "parameter_importance",
     "run_details",
     "__version__",

@@ -55,6 +55,7 @@ class SearchPanel(QWidget):
         self._index_task = None
         self._opening = False
         self._lab_path = ""
+        self._added_filters: dict[str, str] = {}  # key -> clause added by add_filter
         self.lab_label = QLabel("No lab open", self)
         self.reindex_button = QPushButton("Re-index", self, toolTip="Index new and changed "
                                           "result files (F5)")
@@ -222,6 +223,22 @@ class SearchPanel(QWidget):
         self.state.show_state(kind, title, message, **flags)
         self.stack.setCurrentWidget(self.state)
         self.count_label.setText("")
+
+    def add_filter(self, clause: str, key: str = "") -> None:
+        """AND a clause (filter language) to the filter, which then shows and keeps it.
+
+        A clause added again under the same ``key`` (the Compare view's brush on one axis)
+        replaces the previous one; an empty clause just removes it.
+        """
+        text = self.filters.text()
+        old = self._added_filters.pop(key, None) if key else None
+        if old:
+            text = " and ".join(p for p in text.split(" and ") if p.strip() != f"({old})")
+        if clause:
+            text = f"{text} and ({clause})" if text else f"({clause})"
+            if key:
+                self._added_filters[key] = clause
+        self.filters.expression.setText(text.strip())
 
     # ---- selection and opening --------------------------------------------------------------
     def selected_hits(self) -> list:

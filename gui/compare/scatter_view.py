@@ -1,0 +1,131 @@
+"""Scatter of any setting against any metric, coloured by a third field.
+
+Strings go on an axis as evenly spaced categories (with their names as ticks); runs missing x or
+y, or with a NaN there, are left out and counted in the caption. Hovering names the run; a click
+emits ``run_clicked(id)`` and the Experiments tab selects it everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from gui.compare.parallel_data import color_groups
+
+BANDS = 8
+_CMAP = pg.colormap.get("viridis")
+NO_COLOR = "(none)"
+
+
+class ScatterView(QWidget):
+    run_clicked = Signal(str)
+    drawn = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table: Any = None
+        self.rows = np.zeros(0, dtype=int)
+        self.x = QComboBox(self, toolTip="Setting on the x axis")
+        self.y = QComboBox(self, toolTip="Metric on the y axis")
+        self.color = QComboBox(self, toolTip="Field that colours the points")
+        self.hovered = QLabel(self)
+        self.plot = pg.PlotWidget(self, background="w")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.points = pg.ScatterPlotItem(size=9, hoverable=True, hoverSize=13,
+                                         hoverPen=pg.mkPen("k", width=2))
+        self.plot.addItem(self.points)
+        bar = QHBoxLayout()
+        for label, combo in (("x:", self.x), ("y:", self.y), ("colour:", self.color)):
+            bar.addWidget(QLabel(label, self))
+            bar.addWidget(combo)
+        bar.addWidget(self.hovered, 1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(bar)
+        box.addWidget(self.plot, 1)
+        for combo in (self.x, self.y, self.color):
+            combo.currentTextChanged.connect(lambda _: self.redraw())
+        self.points.sigHovered.connect(self._hovered)
+        self.points.sigClicked.connect(self._clicked)
+
+    def set_table(self, table: Any, metric: str | None = None) -> None:
+        self.table = table
+        params = [c.name for c in table.columns if c.role == "param"] or table.names("param")
+        metrics = table.names(role="metric", numeric=True)
+        for combo, names in ((self.x, params), (self.y, metrics),
+                             (self.color, [NO_COLOR] + table.names())):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.blockSignals(False)
+        if metric in metrics:
+            self.y.setCurrentText(metric)
+        if len(params) > 1:
+            self.color.setCurrentText(params[1])
+        self.redraw()
+
+    # ---- user actions -------------------------------------------------------------------------
+    def choose(self, x: str | None = None, y: str | None = None, color: str | None = None) -> None:
+        for combo, name in ((self.x, x), (self.y, y), (self.color, color)):
+            if name is not None:
+                combo.setCurrentText(name)
+
+    def click_run(self, run_id: str) -> None:
+        """As a click on that run's point."""
+        self.run_clicked.emit(run_id)
+
+    # ---- drawing ----------------------------------------------------------------------------
+    def redraw(self) -> None:
+        self.points.clear()
+        if self.table is None or not self.x.currentText() or not self.y.currentText():
+            self.drawn.emit()
+            return
+        x, x_ticks = self._positions(self.x.currentText())
+        y, _ = self._positions(self.y.currentText())
+        ok = np.isfinite(x) & np.isfinite(y)
+        self.rows = np.flatnonzero(ok)
+        brushes = self._brushes()
+        self.points.setData(x=x[ok], y=y[ok], data=self.rows,
+                            brush=[brushes[r] for r in self.rows])
+        bottom = self.plot.getAxis("bottom")
+        bottom.setTicks([x_ticks] if x_ticks else None)
+        self.plot.setLabel("bottom", self.x.currentText())
+        self.plot.setLabel("left", self.y.currentText())
+        left_out = len(self.table) - len(self.rows)
+        self.hovered.setText(f"{len(self.rows)} runs" + (f" ({left_out} without both values)"
+                                                          if left_out else ""))
+        self.drawn.emit()
+
+    def _positions(self, name: str) -> tuple[np.ndarray, list[tuple[float, str]]]:
+        column = self.table.column(name)
+        if column.numeric:
+            return column.values.astype(float), []
+        cats = column.categories()
+        pos = {c: float(i) for i, c in enumerate(cats)}
+        values = np.array([np.nan if v is None else pos[str(v)] for v in column.values])
+        return values, [(i, c) for i, c in enumerate(cats)]
+
+    def _brushes(self) -> list[Any]:
+        name = self.color.currentText()
+        if name in ("", NO_COLOR):
+            return [pg.mkBrush("#1f77b4")] * len(self.table)
+        values, _ = self._positions(name)
+        groups = color_groups(values, BANDS)
+        palette = [pg.mkBrush(_CMAP.map((b + 0.5) / BANDS, mode="qcolor")) for b in range(BANDS)]
+        palette.append(pg.mkBrush(170, 170, 170))
+        return [palette[g] for g in groups]
+
+    def _hovered(self, _item: Any, points: Any, _event: Any = None) -> None:
+        if len(points):
+            row = int(points[0].data())
+            column = self.y.currentText()
+            self.hovered.setText(f"{self.table.ids[row]}: {column} = "
+                                 f"{self.table.column(column).text(row)}")
+
+    def _clicked(self, _item: Any, points: Any, _event: Any = None) -> None:
+        if len(points):
+            self.run_clicked.emit(self.table.ids[int(points[0].data())])
