@@ -26,6 +26,7 @@ from gui import settings as loupe_settings
 from gui.browser.data_viewer import DataViewer
 from gui.browser.failed_source import FailedSource
 from gui.browser.tree_model import PAGE_KIND, TreeModel
+from gui.compare.tree_compare import TreeCompare
 from gui.workers import LatestOnly, submit
 from storage import Source, open_source
 
@@ -80,6 +81,7 @@ class BrowserPanel(QWidget):
         self._opening = 0
         self._restoring = 0
         self._add_actions()
+        self.tree_compare = TreeCompare(self, self._status)
         self.model.failed.connect(self._status)
         self._update_empty()
 
@@ -114,7 +116,8 @@ class BrowserPanel(QWidget):
 
     def is_busy(self) -> bool:
         return bool(self._opening or self._restoring or self.model.is_busy() or
-                    self.viewer.is_busy() or self._finder.busy or self._filter_timer.isActive())
+                    self.viewer.is_busy() or self._finder.busy or self._filter_timer.isActive()
+                    or self.tree_compare.is_busy())
 
     def show_target(self, what: str) -> None:
         path, _, view = (what or "").partition("#")
@@ -282,10 +285,30 @@ class BrowserPanel(QWidget):
         menu.addAction(self.copy_path_action)
         menu.addAction(self.copy_snippet_action)
         menu.addSeparator()
+        node = self.model.node(self.tree.currentIndex())
+        if node is not None and node.is_group:
+            menu.addAction("Mark for Compare", self.mark_for_compare)
+            if self.tree_compare.marked is not None:
+                menu.addAction(f"Compare with {self.tree_compare.label()}\u2026",
+                               self.compare_with_marked)
+        menu.addSeparator()
         menu.addAction("Filter by Name\u2026", self._focus_filter)
         menu.addAction("Reload File", self.reload_current)
         menu.addAction("Close File", self.close_current)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def mark_for_compare(self) -> None:
+        """Remember the current file or group for "Compare with..."."""
+        item = self.model.item(self.tree.currentIndex())
+        if item is not None and item.source is not None:
+            self.tree_compare.mark(item.source, item.node.path)
+
+    def compare_with_marked(self):
+        """Compare the current file or group with the marked one (a dialog; None if unmarked)."""
+        item = self.model.item(self.tree.currentIndex())
+        if item is None or item.source is None:
+            return None
+        return self.tree_compare.compare(item.source, item.node.path)
 
     def copy_path(self) -> None:
         node = self.model.node(self.tree.currentIndex())
