@@ -30,6 +30,7 @@ from ._errors import (
     UntrustedPickleError,
 )
 from ._experiments._compare import Column, CompareTable, RunDetails, run_details
+from ._experiments._compare import from_metadata as runs_from_metadata
 from ._experiments._demo import DemoSummary, write_demo_lab
 from ._experiments._embedding import embed_texts
 from ._experiments._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
@@ -184,5 +185,6 @@ __all__ = [
     "diff_value_text",
     "parameter_importance",
     "run_details",
+    "runs_from_metadata",
     "__version__",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from storage import CompareTable, RunDetails, run_details
+from storage import CompareTable, RunDetails, run_details, runs_from_metadata
 
 
 @dataclass
@@ -23,5 +23,5 @@ def load_runs(lab: Any, hits: Sequence[Any], cancel: threading.Event | None = No
         if cancel is not None and cancel.is_set():
             break
         runs.append(run_details(lab, hit.id, hit.metadata) if lab is not None
-                    else RunDetails(hit.id, metadata=dict(hit.metadata)))
+                    else runs_from_metadata(hit.id, dict(hit.metadata)))
     return Loaded(runs, CompareTable.from_runs(runs))
