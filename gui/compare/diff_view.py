@@ -54,7 +54,7 @@ class RunDiffView(QWidget):
 
     def refresh(self) -> None:
         a, b = self.runs.get(self.run_a.currentText()), self.runs.get(self.run_b.currentText())
-        if a is None or b is None:
+        if a is None or b is None or len(self.runs) < 2:
             self.table.set_differences([])
             self.summary.setText("Choose two runs." if len(self.runs) != 1 else
                                  "Only one run: select a second to compare.")

@@ -95,7 +95,9 @@ class CompareTableModel(QAbstractTableModel):
             return
         descending = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
-        if column == 0:
+        if not 0 <= column < self.columnCount():  # -1: Qt asks for the original order
+            self.order = np.arange(len(self.table))
+        elif column == 0:
             ids = np.array(self.table.ids)
             self.order = np.argsort(ids, kind="stable")[::-1 if descending else 1]
         else:
