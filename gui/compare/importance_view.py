@@ -29,7 +29,7 @@ class ImportanceView(QWidget):
         super().__init__(parent)
         self.table: Any = None
         self.results: list[Any] = []
-        self.metric = QComboBox(self, toolTip="The metric the settings are judged against")
+        self.metric_box = QComboBox(self, toolTip="The metric the settings are judged against")
         self.note = QLabel(self, wordWrap=True)
         self.view = QTableWidget(0, len(HEADERS), self)
         self.view.setHorizontalHeaderLabels(HEADERS)
@@ -38,30 +38,30 @@ class ImportanceView(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Metric:", self))
-        bar.addWidget(self.metric)
+        bar.addWidget(self.metric_box)
         bar.addStretch(1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(bar)
         box.addWidget(self.note)
         box.addWidget(self.view, 1)
-        self.metric.currentTextChanged.connect(self.set_metric)
+        self.metric_box.currentTextChanged.connect(self.set_metric)
 
     def set_table(self, table: Any, metric: str | None = None) -> None:
         self.table = table
         metrics = table.names(role="metric", numeric=True)
-        self.metric.blockSignals(True)
-        self.metric.clear()
-        self.metric.addItems(metrics)
+        self.metric_box.blockSignals(True)
+        self.metric_box.clear()
+        self.metric_box.addItems(metrics)
         if metric in metrics:
-            self.metric.setCurrentText(metric)
-        self.metric.blockSignals(False)
-        self.set_metric(self.metric.currentText())
+            self.metric_box.setCurrentText(metric)
+        self.metric_box.blockSignals(False)
+        self.set_metric(self.metric_box.currentText())
 
     def set_metric(self, metric: str) -> None:
         """Judge every setting against ``metric`` (a user action)."""
-        if self.metric.currentText() != metric:
-            self.metric.setCurrentText(metric)
+        if self.metric_box.currentText() != metric:
+            self.metric_box.setCurrentText(metric)
             return
         self.results = parameter_importance(self.table, metric) if metric else []
         self.view.setRowCount(len(self.results))
