@@ -75,6 +75,7 @@ class ExperimentsPanel(QWidget):
         if what.startswith("compare"):
             tab = what.partition(":")[2] or "table"
             self.show_compare(tab if tab in COMPARE_TABS else "table")
+            self.compare.showcase()
             self.splitter.setSizes([340, 1060])
 
     # ---- the Compare tab (public actions: tests and the window's random walk) -----------------

@@ -36,6 +36,7 @@ class CompareView(QWidget):
         self.data: compare_jobs.Loaded | None = None
         self._loader = LatestOnly()
         self._lab: Any = None
+        self._showcase = False
         self.caption = QLabel("Select runs, or list some: all listed runs are compared.", self)
         self.table = CompareTableView(self)
         self.parallel = ParallelView(self)
@@ -78,6 +79,8 @@ class CompareView(QWidget):
         self.scatter.set_table(table, metric)
         self.importance.set_table(table, metric)
         self.diff.set_runs(data.runs)
+        if self._showcase:
+            self.showcase()
         self.loaded.emit(len(data.runs))
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -90,5 +93,22 @@ class CompareView(QWidget):
         """One of TABS: table, parallel, scatter, importance, diff."""
         self.tabs.setCurrentIndex(TABS.index(name))
 
+    def showcase(self) -> None:
+        """For screenshots: best runs first, the best one as reference, the best two diffed."""
+        self._showcase = True
+        if self.data is None or not len(self.data.table):
+            return
+        table = self.data.table
+        metric = self.parallel.metric_box.currentText()
+        if metric:
+            self.table.sort_by(metric, descending=True)
+            best = [table.ids[self.table.model.table_row(r)] for r in range(min(2, len(table)))]
+            self.table.set_reference(self.table.model.table_row(0))
+            if len(best) == 2:
+                self.diff.compare(*best)
+        if "lr" in table.names(role="param"):
+            self.scatter.choose(x="lr")
+            self.parallel.set_log("lr", True)
+
     def is_busy(self) -> bool:
-        return self._loader.busy
+        return self._loader.busy or self.parallel.is_busy()

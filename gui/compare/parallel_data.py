@@ -98,18 +98,6 @@ def brush_mask(axes: list[Axis], brushes: dict[int, tuple[float, float]]) -> np.
     return keep
 
 
-def polylines(axes: list[Axis], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """x, y and the ``connect`` flags of the given runs' lines, one polyline per run."""
-    k = len(axes)
-    if not len(rows) or not k:
-        return np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool)
-    ys = np.stack([a.y[rows] for a in axes], axis=1)
-    xs = np.broadcast_to(np.arange(k, dtype=float), ys.shape)
-    connect = np.ones(ys.shape, dtype=bool)
-    connect[:, -1] = False  # no segment from one run's last axis to the next run's first
-    return xs.ravel(), ys.ravel(), connect.ravel()
-
-
 def color_groups(metric: np.ndarray, groups: int) -> np.ndarray:
     """Each run's colour group 0..groups-1 by its metric (``groups`` for NaN)."""
     finite = np.isfinite(metric)

@@ -1,9 +1,10 @@
 """Parallel coordinates of the compared runs (pyqtgraph), brushable.
 
-Lines are drawn as a few ``PlotCurveItem``s, one per colour band of the metric, each holding all
-its runs as one array with ``connect`` flags: 10,000 runs are 9 items, not 10,000 (a curve item
-per run took ~4 s to draw at that size; see bench/bench_compare.py). Runs outside the brushes
-go to one grey item underneath.
+The lines are one image, rendered in a worker (parallel_render.py) in colour bands of the
+metric, with the runs outside the brushes in light grey underneath; the GUI thread keeps only
+the axes, labels and brushes as pyqtgraph items. A curve item per run (plain pyqtgraph) took
+~12 s to show 10,000 runs here, and even a few batched curve items held the GUI thread
+0.3-0.7 s per frame (see bench/bench_compare.py).
 
 Each axis has a brush (a horizontal region, full height at first); dragging its ends narrows
 the runs at once and, when released, emits ``brushed(filter_text, field)`` in the search panel's
@@ -16,9 +17,12 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+import shiboken6
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QPixmap, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
+    QGraphicsPixmapItem,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -28,22 +32,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.compare.parallel_data import (
-    MISSING_Y,
-    NAN_Y,
-    Axis,
-    brush_mask,
-    color_groups,
-    polylines,
-)
+from gui.compare.parallel_data import MISSING_Y, NAN_Y, Axis, brush_mask, color_groups
+from gui.compare.parallel_render import RenderRequest, render
+from gui.workers import LatestOnly
 
 BANDS = 8
 MAX_PARAM_AXES = 7
 FULL = (MISSING_Y - 0.05, 1.05)  # a brush this wide lets every run through
 _CMAP = pg.colormap.get("viridis")
-# Opaque, aliased pens drawn as separate segments (QPainter.drawLines): stroking one path of
-# 10,000 polylines with drawPath took 0.3-0.7 s per frame for 2,000 runs; segments take ms.
-LINE_OPTIONS = {"antialias": False, "skipFiniteCheck": True}
+Y_RANGE = (MISSING_Y - 0.08, 1.12)
+COLORS = [tuple(_CMAP.map((b + 0.5) / BANDS, mode="byte")[:3]) for b in range(BANDS)]
+COLORS.append((150, 150, 150))  # NaN metric
+OUT_COLOR = (228, 228, 228)  # outside the brushes
 
 
 class ParallelView(QWidget):
@@ -65,7 +65,7 @@ class ParallelView(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
-        self.metric_box = QComboBox(self, toolTip="The metric: the last axis, and the lines' colour")
+        self.metric_box = QComboBox(self, toolTip="The metric: the last axis and the colour")
         self.axes_button = QToolButton(self, text="Axes", toolTip="Which settings get an axis",
                                        popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
         self.log_button = QToolButton(self, text="Log scale",
@@ -81,7 +81,12 @@ class ParallelView(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(bar)
         box.addWidget(self.plot, 1)
-        self._lines: list[pg.PlotCurveItem] = []
+        self._image: QGraphicsPixmapItem | None = None
+        self._renderer = LatestOnly()
+        self._resize_timer = QTimer(self, singleShot=True, interval=80)
+        self._resize_timer.timeout.connect(self._resized)
+        self.plot.getPlotItem().getViewBox().sigResized.connect(
+            lambda *_: self._resize_timer.start())
         self._regions: list[pg.LinearRegionItem] = []
         self.metric_box.currentTextChanged.connect(lambda _: self.rebuild())
         self.clear_button.clicked.connect(self.clear_brushes)
@@ -148,7 +153,7 @@ class ParallelView(QWidget):
     def rebuild(self) -> None:
         """New axes (table, metric, axes or scales changed): brushes start over."""
         self.plot.clear()
-        self._lines, self._regions, self.brushes = [], [], {}
+        self._image, self._regions, self.brushes = None, [], {}
         metric = self.metric_box.currentText()
         if self.table is None or not len(self.table):
             self.axes = []
@@ -159,8 +164,8 @@ class ParallelView(QWidget):
         self.kept = np.ones(len(self.table), dtype=bool)
         self._draw_axes()
         self._draw_lines()
-        self.plot.setXRange(-0.1, len(self.axes) - 0.4, padding=0)
-        self.plot.setYRange(MISSING_Y - 0.08, 1.12, padding=0)
+        self.plot.setXRange(*X_RANGE(len(self.axes)), padding=0)
+        self.plot.setYRange(*Y_RANGE, padding=0)
         self.caption.setText(f"{len(self.table)} runs; colour: {metric or '-'} "
                              f"(dark low, yellow high, grey NaN)")
 
@@ -197,29 +202,44 @@ class ParallelView(QWidget):
         self.plot.addItem(item)
 
     def _draw_lines(self) -> None:
-        metric = self.axes[-1].y if self.axes else np.zeros(0)
-        raw = self.table.column(self.metric_box.currentText()).values if self.metric_box.currentText() \
-            else metric
+        name = self.metric_box.currentText()
+        raw = self.table.column(name).values if name else np.zeros(len(self.table))
         self._groups = color_groups(np.asarray(raw, dtype=float), BANDS)
-        grey = _curve(pg.mkPen(225, 225, 225, width=0))
-        self.plot.addItem(grey)
-        self._lines = [grey]
-        for band in range(BANDS + 1):
-            color = (150, 150, 150) if band == BANDS else \
-                _CMAP.map((band + 0.5) / BANDS, mode="qcolor")
-            curve = _curve(pg.mkPen(color, width=0))
-            self.plot.addItem(curve)
-            self._lines.append(curve)
+        self._ys = np.stack([a.y for a in self.axes], axis=1)
+        self._image = QGraphicsPixmapItem()
+        self._image.setZValue(-10)  # under the axes, their labels and the brushes
+        self.plot.addItem(self._image)
         self._update_lines()
 
     def _update_lines(self) -> None:
-        rows = np.arange(len(self.kept))
-        x, y, c = polylines(self.axes, rows[~self.kept])
-        self._lines[0].setData(x, y, connect=c)
-        for band, curve in enumerate(self._lines[1:]):
-            x, y, c = polylines(self.axes, rows[self.kept & (self._groups == band)])
-            curve.setData(x, y, connect=c)
+        """Render the lines in a worker at the view's pixel size (newest request wins)."""
+        view = self.plot.getPlotItem().getViewBox()
+        (x0, x1), (y0, y1) = X_RANGE(len(self.axes)), Y_RANGE
+        size = view.size()
+        width, height = max(int(size.width()), 50), max(int(size.height()), 50)
+        request = RenderRequest(self._ys, self.kept, self._groups, COLORS, OUT_COLOR, width,
+                                height, (x0, x1), (y0, y1))
+        image_item = self._image
+        self._renderer.submit(render, request, wants_cancel=True,
+                              on_done=lambda img: self._show_image(image_item, img, request),
+                              on_error=lambda exc: self.drawn.emit())
+
+    def _show_image(self, item: QGraphicsPixmapItem, image: Any, req: RenderRequest) -> None:
+        if item is not self._image or not shiboken6.isValid(item):  # rebuilt, or closed
+            return
+        (x0, x1), (y0, y1) = req.x_range, req.y_range
+        item.setPixmap(QPixmap.fromImage(image))
+        # pixel (px, py) -> data (x0 + px * sx, y1 - py * sy): the view's y axis points up
+        item.setTransform(QTransform((x1 - x0) / req.width, 0, 0, -(y1 - y0) / req.height,
+                                     x0, y1))
         self.drawn.emit()
+
+    def _resized(self) -> None:
+        if self.axes:
+            self._update_lines()
+
+    def is_busy(self) -> bool:
+        return self._renderer.busy
 
     def _brush_changed(self, axis: int, finished: bool) -> None:
         low, high = self._regions[axis].getRegion()
@@ -235,10 +255,8 @@ class ParallelView(QWidget):
             self.brushed.emit(text, name)
 
 
-def _curve(pen: object) -> pg.PlotCurveItem:
-    curve = pg.PlotCurveItem(pen=pen, **LINE_OPTIONS)
-    curve.setSegmentedLineMode("on")
-    return curve
+def X_RANGE(k: int) -> tuple[float, float]:  # noqa: N802 - reads as the constant it is
+    return -0.1, k - 0.4
 
 
 def _span(i: int, k: int) -> tuple[float, float]:
