@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gui.compare.diff_table import DiffTable
+from gui.compare.table_view import run_combo
 from storage import diff_values
 
 
@@ -14,8 +15,8 @@ class RunDiffView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runs: dict[str, Any] = {}
-        self.run_a = QComboBox(self, toolTip="Run A")
-        self.run_b = QComboBox(self, toolTip="Run B")
+        self.run_a = run_combo(self, "Run A")
+        self.run_b = run_combo(self, "Run B")
         self.show_all = QCheckBox("Show equal values too", self)
         self.summary = QLabel(self)
         self.table = DiffTable(self)

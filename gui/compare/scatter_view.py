@@ -35,9 +35,17 @@ class ScatterView(QWidget):
         self.hovered = QLabel(self)
         self.plot = pg.PlotWidget(self, background="w")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.points = pg.ScatterPlotItem(size=9, hoverable=True, hoverSize=13,
-                                         hoverPen=pg.mkPen("k", width=2))
-        self.plot.addItem(self.points)
+        # One item per colour band, each with one brush: a brush per point made pyqtgraph
+        # spend ~0.3 s on 10,000 runs at every redraw.
+        self.bands: list[pg.ScatterPlotItem] = []
+        for color in [*_band_colors(), (170, 170, 170)]:
+            item = pg.ScatterPlotItem(size=9, hoverable=True, hoverSize=13, brush=color,
+                                      pen=pg.mkPen(255, 255, 255, 120),
+                                      hoverPen=pg.mkPen("k", width=2))
+            item.sigHovered.connect(self._hovered)
+            item.sigClicked.connect(self._clicked)
+            self.plot.addItem(item)
+            self.bands.append(item)
         bar = QHBoxLayout()
         for label, combo in (("x:", self.x), ("y:", self.y), ("colour:", self.color)):
             bar.addWidget(QLabel(label, self))
@@ -49,8 +57,6 @@ class ScatterView(QWidget):
         box.addWidget(self.plot, 1)
         for combo in (self.x, self.y, self.color):
             combo.currentTextChanged.connect(lambda _: self.redraw())
-        self.points.sigHovered.connect(self._hovered)
-        self.points.sigClicked.connect(self._clicked)
 
     def set_table(self, table: Any, metric: str | None = None) -> None:
         self.table = table
@@ -80,7 +86,8 @@ class ScatterView(QWidget):
 
     # ---- drawing ----------------------------------------------------------------------------
     def redraw(self) -> None:
-        self.points.clear()
+        for item in self.bands:
+            item.clear()
         if self.table is None or not self.x.currentText() or not self.y.currentText():
             self.drawn.emit()
             return
@@ -88,9 +95,10 @@ class ScatterView(QWidget):
         y, _ = self._positions(self.y.currentText())
         ok = np.isfinite(x) & np.isfinite(y)
         self.rows = np.flatnonzero(ok)
-        brushes = self._brushes()
-        self.points.setData(x=x[ok], y=y[ok], data=self.rows,
-                            brush=[brushes[r] for r in self.rows])
+        groups = self._groups()
+        for band, item in enumerate(self.bands):
+            rows = self.rows[groups[self.rows] == band]
+            item.setData(x=x[rows], y=y[rows], data=rows)
         bottom = self.plot.getAxis("bottom")
         bottom.setTicks([x_ticks] if x_ticks else None)
         self.plot.setLabel("bottom", self.x.currentText())
@@ -109,15 +117,13 @@ class ScatterView(QWidget):
         values = np.array([np.nan if v is None else pos[str(v)] for v in column.values])
         return values, [(i, c) for i, c in enumerate(cats)]
 
-    def _brushes(self) -> list[Any]:
+    def _groups(self) -> np.ndarray:
+        """Each run's colour band by the colour field (one band when there is none)."""
         name = self.color.currentText()
         if name in ("", NO_COLOR):
-            return [pg.mkBrush("#1f77b4")] * len(self.table)
+            return np.zeros(len(self.table), dtype=int)
         values, _ = self._positions(name)
-        groups = color_groups(values, BANDS)
-        palette = [pg.mkBrush(_CMAP.map((b + 0.5) / BANDS, mode="qcolor")) for b in range(BANDS)]
-        palette.append(pg.mkBrush(170, 170, 170))
-        return [palette[g] for g in groups]
+        return color_groups(values, BANDS)
 
     def _hovered(self, _item: Any, points: Any, _event: Any = None) -> None:
         if len(points):
@@ -129,3 +135,7 @@ class ScatterView(QWidget):
     def _clicked(self, _item: Any, points: Any, _event: Any = None) -> None:
         if len(points):
             self.run_clicked.emit(self.table.ids[int(points[0].data())])
+
+
+def _band_colors() -> list[tuple[int, int, int]]:
+    return [tuple(_CMAP.map((b + 0.5) / BANDS, mode="byte")[:3]) for b in range(BANDS)]

@@ -77,11 +77,11 @@ def test_scatter_categories_hover_and_click(qtbot, view) -> None:
     sc.choose(x="optimizer", y="accuracy", color="lr")
     assert len(sc.rows) == 10  # a NaN accuracy and a missing optimizer are left out
     assert "2 without both values" in sc.hovered.text()
-    point = sc.points.points()[0]
-    sc._hovered(sc.points, [point])
+    point = next(p for item in sc.bands for p in item.points() if p.data() == 0)
+    sc._hovered(None, [point])
     assert sc.hovered.text().startswith("run00: accuracy = 0.5")
     with qtbot.waitSignal(view.run_clicked) as caught:
-        sc._clicked(sc.points, [point])
+        sc._clicked(None, [point])
     assert caught.args == ["run00"]
 
 
