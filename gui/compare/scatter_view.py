@@ -35,6 +35,8 @@ class ScatterView(QWidget):
         self.hovered = QLabel(self)
         self.plot = pg.PlotWidget(self, background="w")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         # One item per colour band, each with one brush: a brush per point made pyqtgraph
         # spend ~0.3 s on 10,000 runs at every redraw.
         self.bands: list[pg.ScatterPlotItem] = []
@@ -93,6 +95,10 @@ class ScatterView(QWidget):
             return
         x, x_ticks = self._positions(self.x.currentText())
         y, _ = self._positions(self.y.currentText())
+        x_log = not x_ticks and _wide_positive(x)
+        if x_log:  # learning rates: 1e-4 and 1e-2 would share the left edge
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x = np.log10(x)
         ok = np.isfinite(x) & np.isfinite(y)
         self.rows = np.flatnonzero(ok)
         groups = self._groups()
@@ -101,7 +107,7 @@ class ScatterView(QWidget):
             item.setData(x=x[rows], y=y[rows], data=rows)
         bottom = self.plot.getAxis("bottom")
         bottom.setTicks([x_ticks] if x_ticks else None)
-        self.plot.setLabel("bottom", self.x.currentText())
+        self.plot.setLabel("bottom", self.x.currentText() + (" (log10)" if x_log else ""))
         self.plot.setLabel("left", self.y.currentText())
         left_out = len(self.table) - len(self.rows)
         self.hovered.setText(f"{len(self.rows)} runs" + (f" ({left_out} without both values)"
@@ -139,3 +145,9 @@ class ScatterView(QWidget):
 
 def _band_colors() -> list[tuple[int, int, int]]:
     return [tuple(_CMAP.map((b + 0.5) / BANDS, mode="byte")[:3]) for b in range(BANDS)]
+
+
+def _wide_positive(values: np.ndarray) -> bool:
+    """Positive values spanning a factor of 100 or more: shown on a log axis."""
+    finite = values[np.isfinite(values)]
+    return bool(len(finite)) and bool((finite > 0).all()) and finite.max() / finite.min() >= 100
