@@ -37,6 +37,7 @@ class CompareView(QWidget):
         self._loader = LatestOnly()
         self._lab: Any = None
         self._showcase = False
+        self._unfilled: set[str] = set()
         self.caption = QLabel("Select runs, or list some: all listed runs are compared.", self)
         self.table = CompareTableView(self)
         self.parallel = ParallelView(self)
@@ -52,6 +53,7 @@ class CompareView(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.caption)
         box.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(lambda i: self._fill(TABS[i]))
         self.parallel.brushed.connect(self.filter_requested)
         self.scatter.run_clicked.connect(self.run_clicked)
         self.table.run_activated.connect(self.run_clicked)
@@ -71,17 +73,27 @@ class CompareView(QWidget):
 
     def _on_loaded(self, data: compare_jobs.Loaded) -> None:
         self.data = data
-        table = data.table
-        metrics = table.names(role="metric", numeric=True)
-        metric = next((m for m in PREFERRED_METRICS if m in metrics), None)
-        self.table.set_table(table)
-        self.parallel.set_table(table, metric)
-        self.scatter.set_table(table, metric)
-        self.importance.set_table(table, metric)
-        self.diff.set_runs(data.runs)
+        # Only the shown tab is filled now, the others when first shown: filling all five
+        # held the GUI thread ~0.4 s for 10,000 runs, one at a time stays near 0.1 s.
+        self._unfilled = set(TABS)
+        self._fill(TABS[self.tabs.currentIndex()])
         if self._showcase:
             self.showcase()
         self.loaded.emit(len(data.runs))
+
+    def _fill(self, name: str) -> None:
+        if self.data is None or name not in self._unfilled:
+            return
+        self._unfilled.discard(name)
+        table = self.data.table
+        metrics = table.names(role="metric", numeric=True)
+        metric = next((m for m in PREFERRED_METRICS if m in metrics), None)
+        if name == "diff":
+            self.diff.set_runs(self.data.runs)
+        elif name == "table":
+            self.table.set_table(table)
+        else:
+            getattr(self, name).set_table(table, metric)
 
     def _on_failed(self, exc: BaseException) -> None:
         self.caption.setText(f"Could not read the runs: {exc}")
@@ -92,12 +104,15 @@ class CompareView(QWidget):
     def show_tab(self, name: str) -> None:
         """One of TABS: table, parallel, scatter, importance, diff."""
         self.tabs.setCurrentIndex(TABS.index(name))
+        self._fill(name)
 
     def showcase(self) -> None:
         """For screenshots: best runs first, the best one as reference, the best two diffed."""
         self._showcase = True
         if self.data is None or not len(self.data.table):
             return
+        for name in TABS:
+            self._fill(name)
         table = self.data.table
         metric = self.parallel.metric_box.currentText()
         if metric:

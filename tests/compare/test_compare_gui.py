@@ -73,6 +73,7 @@ def test_parallel_axes_nan_missing_log_and_brush(qtbot, view) -> None:
 
 def test_scatter_categories_hover_and_click(qtbot, view) -> None:
     _load(qtbot, view, odd_hits())
+    view.show_tab("scatter")
     sc = view.scatter
     sc.choose(x="optimizer", y="accuracy", color="lr")
     assert len(sc.rows) == 10  # a NaN accuracy and a missing optimizer are left out
@@ -87,11 +88,13 @@ def test_scatter_categories_hover_and_click(qtbot, view) -> None:
 
 def test_importance_and_diff(qtbot, view) -> None:
     _load(qtbot, view, odd_hits())
+    view.show_tab("importance")
     imp = view.importance
     assert imp.view.rowCount() == 4
     assert "Too few runs" not in imp.note.text()
     assert {imp.view.item(r, 0).text() for r in range(4)} == {"lr", "seed", "optimizer",
                                                             "epochs"}
+    view.show_tab("diff")
     diff = view.diff
     diff.compare("run00", "run05")
     paths = [d.path for d in diff.table.differences]
@@ -105,6 +108,8 @@ def test_importance_and_diff(qtbot, view) -> None:
 def test_single_run(qtbot, view) -> None:
     _load(qtbot, view, odd_hits(1))
     assert view.table.model.rowCount() == 1
+    for tab in ("parallel", "importance", "diff", "scatter"):
+        view.show_tab(tab)
     assert view.parallel.axes[-1].name == "accuracy"
     assert "Too few runs" in view.importance.note.text() or not view.importance.results
     assert "Only one run" in view.diff.summary.text()
@@ -113,6 +118,7 @@ def test_single_run(qtbot, view) -> None:
 
 def test_few_runs_say_too_few(qtbot, view) -> None:
     _load(qtbot, view, odd_hits(4))
+    view.show_tab("importance")
     assert "Too few runs" in view.importance.note.text()
 
 
@@ -131,7 +137,7 @@ def test_demo_lab_brush_becomes_search_filter(qtbot, panel) -> None:
     listed = panel.search.model.rowCount()
     with qtbot.waitSignal(panel.compare.loaded, timeout=WAIT):
         panel.show_compare("parallel")
-    assert panel.compare.table.model.rowCount() == listed > 10
+    assert len(panel.compare.data.runs) == listed > 10
     par = panel.compare.parallel
     lr = par.axis_index("lr")
     with qtbot.waitSignal(panel.search.results_shown, timeout=WAIT):
@@ -141,7 +147,7 @@ def test_demo_lab_brush_becomes_search_filter(qtbot, panel) -> None:
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=WAIT)
     hits = panel.search.model.hits()
     assert 0 < len(hits) < listed and all(h.metadata["lr"] >= 1e-3 for h in hits)
-    assert panel.compare.table.model.rowCount() == len(hits)
+    assert len(panel.compare.data.runs) == len(hits)
     # a second brush on the same axis replaces the first clause
     with qtbot.waitSignal(panel.search.results_shown, timeout=WAIT):
         panel.search.add_filter("lr >= 0.003", "lr")
@@ -151,10 +157,11 @@ def test_demo_lab_brush_becomes_search_filter(qtbot, panel) -> None:
 def test_demo_lab_click_selects_everywhere(qtbot, panel) -> None:
     with qtbot.waitSignal(panel.compare.loaded, timeout=WAIT):
         panel.show_compare("scatter")
-    target = panel.compare.table.model.table.ids[3]
+    target = panel.compare.data.table.ids[3]
     panel.compare.scatter.click_run(target)
     assert [h.id for h in panel.search.selected_hits()] == [target]
     panel.search.select_rows([0, 1, 2])
+    panel.compare.show_tab("table")
     qtbot.waitUntil(lambda: panel.compare.table.model.rowCount() == 3, timeout=WAIT)
     assert "3 selected" in panel.compare.caption.text()
 
