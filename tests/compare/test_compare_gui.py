@@ -186,3 +186,22 @@ def test_browser_compare_with(qtbot, tmp_path) -> None:
     assert "difference" in dialog.summary.text()
     dialog.close()
     assert np.isfinite(len(notes))
+
+
+def test_demo_lab_every_tab(qtbot, panel) -> None:
+    """The screenshot path: all listed runs, best first, best as reference, best two diffed."""
+    with qtbot.waitSignal(panel.compare.loaded, timeout=WAIT):
+        panel.show_target("compare:table")
+    compare = panel.compare
+    accuracy = compare.data.table.column("accuracy")
+    best = compare.table.model.index(0, 0).data()
+    assert best == compare.data.table.ids[int(np.nanargmax(accuracy.values))]
+    assert compare.table.model.ref == compare.table.model.table_row(0)
+    assert compare.table.copy("csv").splitlines()[1].startswith(best + ",")
+    assert [a.name for a in compare.parallel.axes][-1] == "accuracy"
+    assert compare.parallel.axes[compare.parallel.axis_index("lr")].log
+    assert compare.importance.results and all(r.n > 8 for r in compare.importance.results)
+    assert any(r.name == "lr" and r.verdict == "ok" for r in compare.importance.results)
+    assert compare.diff.run_a.currentText() == best
+    assert compare.diff.table.differences and "difference" in compare.diff.summary.text()
+    qtbot.waitUntil(lambda: not panel.is_busy(), timeout=WAIT)
