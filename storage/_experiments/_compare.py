@@ -50,7 +50,8 @@ def run_details(lab: Any, exp_id: str, metadata: Mapping[str, Any] | None = None
     ``metadata`` (a search hit's) is used when the results file cannot be read, so a run whose
     file went away still compares on what the index knows.
     """
-    path = lab.result_path(exp_id)
+    finder = getattr(lab, "result_path", None)  # a remote lab has no local results files
+    path = finder(exp_id) if finder is not None else None
     if path is None and metadata is None:
         raise KeyError(f"the lab has no run {exp_id!r}; `loupe search --lab LAB` lists them")
     if path is not None:
