@@ -1,5 +1,10 @@
 """The Compare view: the selected runs (or all listed ones when fewer than two are selected).
 
+User actions are public methods (tests and the window's random walk drive them): ``show_tab``;
+``table.set_reference/sort_by/copy``; ``parallel.brush/clear_brushes/set_log/show_axis``;
+``scatter.choose/click_run``; ``importance.set_metric``; ``diff.compare/set_show_all``. Each
+accepts any input in any state (no runs yet, an unknown name) and then does nothing.
+
 Runs' records are read in a worker (``LatestOnly``: a newer selection drops an older answer);
 the five views get the loaded table. ``filter_requested(text, field)`` carries a brush to the
 search panel; ``run_clicked(id)`` asks the Experiments tab to select that run everywhere.

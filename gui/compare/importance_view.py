@@ -61,7 +61,10 @@ class ImportanceView(QWidget):
     def set_metric(self, metric: str) -> None:
         """Judge every setting against ``metric`` (a user action)."""
         if self.metric_box.currentText() != metric:
-            self.metric_box.setCurrentText(metric)
+            if self.metric_box.findText(metric) >= 0:
+                self.metric_box.setCurrentText(metric)
+            return
+        if self.table is None:
             return
         self.results = parameter_importance(self.table, metric) if metric else []
         self.view.setRowCount(len(self.results))

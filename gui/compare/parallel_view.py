@@ -132,6 +132,8 @@ class ParallelView(QWidget):
 
     # ---- user actions (public: tests, the window's random walk) -------------------------------
     def show_axis(self, name: str, shown: bool = True) -> None:
+        if self.table is None or name not in self.table.names():
+            return
         if shown and name not in self.params:
             self.params.append(name)
         elif not shown and name in self.params:
@@ -146,6 +148,8 @@ class ParallelView(QWidget):
 
     def brush(self, axis: int, low: float, high: float, emit: bool = True) -> None:
         """Keep the runs whose line crosses ``axis`` within low..high (0..1 units)."""
+        if not 0 <= axis < len(self._regions):
+            return
         self._regions[axis].blockSignals(True)
         self._regions[axis].setRegion((low, high))
         self._regions[axis].blockSignals(False)

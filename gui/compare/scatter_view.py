@@ -110,8 +110,11 @@ class ScatterView(QWidget):
         self.plot.setLabel("bottom", self.x.currentText() + (" (log10)" if x_log else ""))
         self.plot.setLabel("left", self.y.currentText())
         left_out = len(self.table) - len(self.rows)
+        color = self.color.currentText()
+        legend = "" if color in ("", NO_COLOR) else \
+            f"; colour: {color} (dark low, yellow high, grey missing)"
         self.hovered.setText(f"{len(self.rows)} runs" + (f" ({left_out} without both values)"
-                                                          if left_out else ""))
+                                                          if left_out else "") + legend)
         self.drawn.emit()
 
     def _positions(self, name: str) -> tuple[np.ndarray, list[tuple[float, str]]]:

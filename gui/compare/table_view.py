@@ -156,12 +156,18 @@ class CompareTableView(QWidget):
     # ---- user actions (public, so tests and the window's random walk can drive them) -----------
     def set_reference(self, table_row: int) -> None:
         """Mark the cells of every run that differ from run ``table_row`` (-1: none)."""
+        if self.model.table is None or not -1 <= table_row < len(self.model.table):
+            return
         self.model.set_reference(table_row)
         if self.reference.currentIndex() != table_row + 1:
             self.reference.setCurrentIndex(table_row + 1)
 
     def sort_by(self, name: str, descending: bool = False) -> None:
+        if self.model.table is None:
+            return
         names = ["run"] + [c.name for c in self.model.table.columns]
+        if name not in names:
+            return
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         self.view.sortByColumn(names.index(name), order)
 

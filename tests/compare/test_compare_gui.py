@@ -205,3 +205,26 @@ def test_demo_lab_every_tab(qtbot, panel) -> None:
     assert compare.diff.run_a.currentText() == best
     assert compare.diff.table.differences and "difference" in compare.diff.summary.text()
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=WAIT)
+
+
+def test_actions_in_any_state_do_nothing_wrong(qtbot, view) -> None:
+    """What a random walk may do: every public action before runs arrive and with bad names."""
+    def poke() -> None:
+        view.table.set_reference(99)
+        view.table.sort_by("nope")
+        view.table.copy("markdown")
+        view.parallel.brush(42, 0.2, 0.4)
+        view.parallel.clear_brushes()
+        view.parallel.set_log("nope", True)
+        view.parallel.show_axis("nope")
+        view.scatter.choose(x="nope", y="nope", color="nope")
+        view.importance.set_metric("nope")
+        view.diff.compare("nope", "nada")
+        view.diff.set_show_all(True)
+        for tab in ("table", "parallel", "scatter", "importance", "diff"):
+            view.show_tab(tab)
+
+    poke()
+    _load(qtbot, view, odd_hits(3))
+    poke()
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=WAIT)
