@@ -176,5 +176,8 @@ def value_text(value: Any, limit: int = 80) -> str:
         return "(missing)"
     if isinstance(value, np.ndarray) and value.size > 8:
         return f"array {value.dtype} {tuple(value.shape)}"
-    text = repr(value) if isinstance(value, str) else str(_plain(value))
+    if isinstance(value, str):  # unquoted: a type change is named in the note anyway
+        text = value if value.strip() else repr(value)
+    else:
+        text = str(_plain(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."

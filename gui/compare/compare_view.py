@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
@@ -77,6 +78,8 @@ class CompareView(QWidget):
                             on_done=self._on_loaded, on_error=self._on_failed)
 
     def _on_loaded(self, data: compare_jobs.Loaded) -> None:
+        if not shiboken6.isValid(self):  # closed while the runs were read
+            return
         self.data = data
         # Only the shown tab is filled now, the others when first shown: filling all five
         # held the GUI thread ~0.4 s for 10,000 runs, one at a time stays near 0.1 s.
@@ -129,6 +132,8 @@ class CompareView(QWidget):
         if "lr" in table.names(role="param"):
             self.scatter.choose(x="lr")
             self.parallel.set_log("lr", True)
+        if self.parallel.axes:  # the best runs brushed on the metric axis (not a filter)
+            self.parallel.brush(len(self.parallel.axes) - 1, 0.6, 1.05, emit=False)
 
     def is_busy(self) -> bool:
         return self._loader.busy or self.parallel.is_busy()

@@ -179,8 +179,13 @@ class ParallelView(QWidget):
         self._draw_lines()
         self.plot.setXRange(*X_RANGE(len(self.axes)), padding=0)
         self.plot.setYRange(*Y_RANGE, padding=0)
-        self.caption.setText(f"{len(self.table)} runs; colour: {metric or '-'} "
-                             f"(dark low, yellow high, grey NaN)")
+        self._caption()
+
+    def _caption(self) -> None:
+        kept = f"{int(self.kept.sum())} of " if self.brushes else ""
+        self.caption.setText(f"{kept}{len(self.table)} runs; colour: "
+                             f"{self.metric_box.currentText() or '-'} "
+                             "(dark low, yellow high, grey NaN)")
 
     def _log_choice(self, name: str) -> bool | None:
         return True if name in self.log_names else False if name in self.linear_names else None
@@ -261,6 +266,7 @@ class ParallelView(QWidget):
             self.brushes[axis] = (low, high)
         self._regions[axis].setBrush(ACTIVE_BRUSH if axis in self.brushes else IDLE_BRUSH)
         self.kept = brush_mask(self.axes, self.brushes)
+        self._caption()
         self._update_lines()
         if finished:
             name = self.axes[axis].name

@@ -152,6 +152,7 @@ def test_demo_lab_brush_becomes_search_filter(qtbot, panel) -> None:
     with qtbot.waitSignal(panel.search.results_shown, timeout=WAIT):
         panel.search.add_filter("lr >= 0.003", "lr")
     assert panel.search.filters.text() == "(lr >= 0.003)"
+    qtbot.waitUntil(lambda: not panel.is_busy(), timeout=WAIT)
 
 
 def test_demo_lab_click_selects_everywhere(qtbot, panel) -> None:
