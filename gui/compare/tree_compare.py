@@ -70,6 +70,8 @@ class TreeCompare:
             return None
         a_source, a_path = self.marked
         self.dialog = TreeDiffDialog(f"{self.label()}  vs  {source.name}:{path}", self._parent)
+        self.dialog.table.setHorizontalHeaderLabels(
+            ["Path", "Change", f"A: {self.label()}", f"B: {source.name}:{path}"])
         self.dialog.show()
         dialog = self.dialog
         self.busy = True
