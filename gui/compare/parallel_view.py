@@ -223,6 +223,7 @@ class ParallelView(QWidget):
         raw = self.table.column(name).values if name else np.zeros(len(self.table))
         self._groups = color_groups(np.asarray(raw, dtype=float), BANDS)
         self._ys = np.stack([a.y for a in self.axes], axis=1)
+        self._backgrounds: dict = {}  # new lines: a new grey background
         self._image = QGraphicsPixmapItem()
         self._image.setZValue(-10)  # under the axes, their labels and the brushes
         self.plot.addItem(self._image)
@@ -235,7 +236,7 @@ class ParallelView(QWidget):
         size = view.size()
         width, height = max(int(size.width()), 50), max(int(size.height()), 50)
         request = RenderRequest(self._ys, self.kept, self._groups, COLORS, OUT_COLOR, width,
-                                height, (x0, x1), (y0, y1))
+                                height, (x0, x1), (y0, y1), self._backgrounds)
         image_item = self._image
         self._renderer.submit(render, request, wants_cancel=True,
                               on_done=lambda img: self._show_image(image_item, img, request),
