@@ -71,6 +71,7 @@ class ExperimentsPanel(QWidget):
         if what in ("search", "plots") and not self.search.selected_hits():
             self.search.select_rows(self._showcase_rows())
         if what == "plots":
+            self.right.setCurrentWidget(self.plots)
             self.splitter.setSizes([380, 1020])
         if what.startswith("compare"):
             tab = what.partition(":")[2] or "table"
