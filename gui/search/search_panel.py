@@ -151,6 +151,7 @@ class SearchPanel(QWidget):
             box.clear()
             box.blockSignals(False)
         self.filters.clear()
+        self._added_filters.clear()
 
     def reindex(self) -> None:
         if self.lab is None or self._opening:
