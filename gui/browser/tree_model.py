@@ -40,9 +40,20 @@ ERROR_BRUSH = QBrush(QColor("#b42318"))
 WARNING_BRUSH = QBrush(QColor("#9a6700"))
 
 
-def _stream(source: Source, path: str, page_size: int, progress, cancel) -> int:
-    """Worker: list ``path``'s members, sending each page to the GUI thread as it is listed."""
-    return source.stream_children(path, progress, page_size=page_size, cancel=cancel)
+def _stream(source: Source, node: NodeInfo, page_size: int, progress, cancel
+            ) -> NodeInfo | None:
+    """Worker: list ``node``'s members, sending each page to the GUI thread as it is listed.
+
+    A node whose kind was not known (a filter match, a member of a group too wide to probe)
+    is described first: listing a dataset would list its rows as members (issue 13). Returns
+    that description when the node turned out to have no members to list, else None.
+    """
+    if not node.is_group:
+        described = node if node.detailed else source.info(node.path)
+        if not described.is_group:
+            return described
+    source.stream_children(node.path, progress, page_size=page_size, cancel=cancel)
+    return None
 
 
 class TreeModel(QAbstractItemModel):
@@ -159,9 +170,9 @@ class TreeModel(QAbstractItemModel):
             return
         item.state = FETCHING
         self._listing += 1
-        item.task = submit(_stream, item.source, item.node.path, PAGE,
+        item.task = submit(_stream, item.source, item.node, PAGE,
                            on_progress=lambda page: self._page_listed(item, page),
-                           on_done=lambda _count: self._listed(item),
+                           on_done=lambda node: self._listed(item, node),
                            on_error=lambda exc: self._list_failed(item, exc),
                            wants_cancel=True)
 
@@ -240,7 +251,7 @@ class TreeModel(QAbstractItemModel):
             del item.children[keep:]
             self.endRemoveRows()
 
-    def _listed(self, item: TreeItem) -> None:
+    def _listed(self, item: TreeItem, described: NodeInfo | None = None) -> None:
         self._listing -= 1
         item.task = None
         if not self._alive(item):
@@ -248,6 +259,10 @@ class TreeModel(QAbstractItemModel):
             return
         self._drop_unfilled_pages(item)
         item.state = FETCHED
+        if described is not None:  # not a group after all: no members, no expander
+            described.name = item.node.name
+            item.node = described
+            self._row_changed(item)
         self.children_loaded.emit(self.index_of(item))
         self._wake(item)
 

@@ -1,0 +1,134 @@
+"""The name filter (issue 13): matches keep their kinds, the count says when it is cut, Esc
+brings the tree back as it was."""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import pytest
+from browser.gui_helpers import wait_idle
+from PySide6.QtCore import Qt
+
+from gui.browser import name_filter
+from gui.browser.panel import BrowserPanel
+
+
+@pytest.fixture()
+def panel(qtbot):
+    widget = BrowserPanel()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    return widget
+
+
+@pytest.fixture()
+def groups(tmp_path):
+    """The HDF Group sample's shape: datasets below nested groups, and a wide group whose
+    members' kinds are not probed when listed (more than 2,000)."""
+    path = tmp_path / "groups.h5"
+    with h5py.File(path, "w") as f:
+        f["g1/g1.1/dset1.1.1"] = np.arange(100).reshape(10, 10)
+        f["g1/g1.1/dset1.1.2"] = np.arange(20)
+        f["g2/dset2.1"] = np.zeros(10)
+        wide = f.create_group("wide")
+        for i in range(2100):
+            wide[f"w{i:05d}"] = np.arange(4)
+    return path
+
+
+def rows(model, parent):
+    return [model.index(r, 0, parent) for r in range(model.rowCount(parent))]
+
+
+def walk(model, index):
+    out = [index]
+    for child in rows(model, index):
+        out += walk(model, child)
+    return out
+
+
+def open_file(qtbot, panel, path):
+    panel.open_paths([str(path)])
+    wait_idle(qtbot, panel)
+    return panel.model.index(0, 0)
+
+
+def filter_for(qtbot, panel, text):
+    panel.filter.setText(text)
+    wait_idle(qtbot, panel)
+
+
+def test_filter_does_not_open_datasets_as_groups(qtbot, panel, groups) -> None:
+    open_file(qtbot, panel, groups)
+    filter_for(qtbot, panel, "dset")  # three matches: expanded at once
+    found = {panel.model.node(i).path: i for i in walk(panel.model, panel.model.index(0, 0))}
+    for path in ("/g1/g1.1/dset1.1.1", "/g1/g1.1/dset1.1.2", "/g2/dset2.1"):
+        index = found[path]
+        assert panel.model.rowCount(index) == 0, f"{path} got child rows"
+        assert not panel.model.hasChildren(index)
+        assert panel.model.node(index).kind == "dataset"
+    assert not any(panel.model.node(i).error for i in found.values())
+
+
+@pytest.mark.parametrize("described", [500, 0])
+def test_filter_in_a_wide_group_shows_no_bogus_children(qtbot, panel, groups, monkeypatch,
+                                                        described) -> None:
+    """With 0, the match arrives with no kind: expanding it must describe it, not list it."""
+    monkeypatch.setattr(name_filter, "DESCRIBE_LIMIT", described)
+    open_file(qtbot, panel, groups)
+    filter_for(qtbot, panel, "w02050")
+    found = walk(panel.model, panel.model.index(0, 0))
+    paths = [panel.model.node(i).path for i in found]
+    assert paths[1:] == ["/wide", "/wide/w02050"]
+    match = found[-1]
+    panel.tree.expand(match)  # even asked by hand, a dataset lists nothing
+    panel.model.fetchMore(match)
+    wait_idle(qtbot, panel)
+    assert panel.model.rowCount(match) == 0
+    assert panel.model.node(match).kind == "dataset" and not panel.model.node(match).error
+
+
+def test_filter_says_when_the_matches_are_cut(qtbot, panel, groups, monkeypatch) -> None:
+    monkeypatch.setattr(name_filter, "MATCH_LIMIT", 100)
+    open_file(qtbot, panel, groups)
+    filter_for(qtbot, panel, "w0")
+    assert panel.model.rowCount(panel.model.index(0, 0, panel.model.index(0, 0))) == 100
+    note = panel.filter_note.text()
+    assert panel.filter_note.isVisible()
+    assert "first 100" in note and "refine" in note
+    filter_for(qtbot, panel, "dset")
+    assert "3 matches" in panel.filter_note.text()
+
+
+def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
+    top = open_file(qtbot, panel, groups)
+    model = panel.model
+    g1 = next(i for i in rows(model, top) if model.node(i).name == "g1")
+    panel.tree.expand(g1)
+    wait_idle(qtbot, panel)
+    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
+    panel.tree.expand(wide)
+    wait_idle(qtbot, panel)
+    panel.tree.expand(model.index(1, 0, wide))  # the second page
+    wait_idle(qtbot, panel)
+    panel.filter.setFocus()
+    filter_for(qtbot, panel, "dset2")
+    match = walk(model, model.index(0, 0))[-1]
+    panel.tree.setCurrentIndex(match)
+    wait_idle(qtbot, panel)
+    assert panel.viewer.node.path == "/g2/dset2.1"
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Escape)
+    wait_idle(qtbot, panel)
+    assert panel.filter.text() == "" and not model.filtered
+    top = model.index(0, 0)
+    expanded = [model.node(i).path for i in walk(model, top)
+                if panel.tree.isExpanded(i) and model.node(i).kind != "page"]
+    assert {"/g1", "/wide"} <= set(expanded)
+    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
+    assert panel.tree.isExpanded(model.index(1, 0, wide))
+    # The match stays selected, in the full tree, and the viewer shows that very node.
+    current = panel.tree.currentIndex()
+    assert model.node(current).path == "/g2/dset2.1"
+    assert model.item(current).parent.parent is model.item(top)
+    assert panel.viewer.node.path == "/g2/dset2.1"
