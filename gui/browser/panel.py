@@ -190,6 +190,9 @@ class BrowserPanel(QWidget):
             self.tree.expand(parent)
             parent = parent.parent()
         self._wanted_view = view
+        if index == self.tree.currentIndex() and view:  # shown already: only switch views
+            self._wanted_view = None
+            self.viewer.tabs.setCurrentWidget(self.viewer.view_named(view))
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
 
