@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from gui import settings as loupe_settings
 from gui.browser.data_viewer import DataViewer
+from gui.browser.expand_below import ExpandBelow
 from gui.browser.failed_source import FailedSource
 from gui.browser.name_filter import NameFilter
 from gui.browser.tree_model import PAGE_KIND, TreeModel
@@ -54,6 +55,7 @@ class BrowserPanel(QWidget):
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.name_filter = NameFilter(self)
+        self.expander = ExpandBelow(self)
         self.filter, self.filter_note = self.name_filter.edit, self.name_filter.note
         self.empty = QLabel("Open an HDF5 or JSON file: File > Open, or drop it here.", self)
         self.empty.setObjectName("emptyState")
@@ -111,7 +113,7 @@ class BrowserPanel(QWidget):
 
     def is_busy(self) -> bool:
         return bool(self._opening or self._restoring or self.model.is_busy() or
-                    self.viewer.is_busy() or self.name_filter.busy)
+                    self.viewer.is_busy() or self.name_filter.busy or self.expander.busy)
 
     def show_target(self, what: str) -> None:
         path, _, view = (what or "").partition("#")
@@ -239,6 +241,9 @@ class BrowserPanel(QWidget):
                                              self.copy_path, self.tree)
         self.copy_snippet_action = self._action("Copy h5py Snippet", "Ctrl+Alt+C",
                                                 self.copy_snippet, self.tree)
+        self.expand_below_action = self._action(
+            "Expand All Below", "*", lambda: self.expander.start(self.tree.currentIndex()),
+            self.tree)
         self._action("Filter by Name", QKeySequence.StandardKey.Find, self._focus_filter, self)
         self._action("Export Data", "Ctrl+E", self.viewer.ask_export_data, self)
         # One Esc for the whole panel (two actions on one key in nested widgets are ambiguous
@@ -254,7 +259,9 @@ class BrowserPanel(QWidget):
         return action
 
     def escape(self) -> None:
-        if self.viewer.is_busy():
+        if self.expander.busy:
+            self.expander.cancel()
+        elif self.viewer.is_busy():
             self.viewer.status.cancel()
         elif self.name_filter.active:
             self.name_filter.clear()
@@ -267,6 +274,7 @@ class BrowserPanel(QWidget):
         menu = QMenu(self)
         menu.addAction(self.copy_path_action)
         menu.addAction(self.copy_snippet_action)
+        menu.addAction(self.expand_below_action)
         menu.addSeparator()
         menu.addAction("Filter by Name\u2026", self._focus_filter)
         menu.addAction("Reload File", self.reload_current)

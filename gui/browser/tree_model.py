@@ -199,6 +199,10 @@ class TreeModel(QAbstractItemModel):
         return None
 
     # ---- listing ------------------------------------------------------------------------
+    def contains(self, item: TreeItem) -> bool:
+        """Is ``item`` in the tree shown now (not closed, not hidden behind a filter)?"""
+        return self._alive(item)
+
     def _alive(self, item: TreeItem) -> bool:
         while item.parent is not None:
             siblings = item.parent.children

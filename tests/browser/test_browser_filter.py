@@ -132,3 +132,50 @@ def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
     assert model.node(current).path == "/g2/dset2.1"
     assert model.item(current).parent.parent is model.item(top)
     assert panel.viewer.node.path == "/g2/dset2.1"
+
+
+@pytest.fixture()
+def deep(tmp_path):
+    path = tmp_path / "deep.h5"
+    with h5py.File(path, "w") as f:
+        for top in ("a", "b"):
+            f[f"{top}/l1/l2/l3/data"] = np.arange(3)
+            f[f"{top}/l1/other"] = np.arange(3)
+    return path
+
+
+def test_star_expands_every_level_below(qtbot, panel, deep) -> None:
+    top = open_file(qtbot, panel, deep)
+    model = panel.model
+    a = rows(model, top)[0]
+    panel.tree.setCurrentIndex(a)
+    panel.tree.setFocus()
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Asterisk)
+    wait_idle(qtbot, panel)
+    expanded = {model.node(i).path for i in walk(model, top) if panel.tree.isExpanded(i)}
+    assert {"/a", "/a/l1", "/a/l1/l2", "/a/l1/l2/l3"} <= expanded
+    assert not any(p.startswith("/b") for p in expanded)
+    leaf = [i for i in walk(model, top) if model.node(i).path == "/a/l1/l2/l3/data"]
+    assert leaf and model.rowCount(leaf[0]) == 0
+
+
+def test_escape_stops_expanding(qtbot, panel, deep, monkeypatch) -> None:
+    from gui.browser import expand_below
+
+    top = open_file(qtbot, panel, deep)
+    panel.tree.setCurrentIndex(top)
+    panel.tree.setFocus()
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Asterisk)
+    assert panel.expander.busy
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Escape)
+    assert not panel.expander.busy
+    wait_idle(qtbot, panel)
+    expanded = {panel.model.node(i).path for i in walk(panel.model, top)
+                if panel.tree.isExpanded(i)}
+    assert "/a/l1/l2" not in expanded
+    monkeypatch.setattr(expand_below, "MAX_ROWS", 3)  # stops by itself on a big tree
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Asterisk)
+    wait_idle(qtbot, panel)
+    expanded = {panel.model.node(i).path for i in walk(panel.model, top)
+                if panel.tree.isExpanded(i)}
+    assert "/a/l1/l2/l3" not in expanded

@@ -15,8 +15,9 @@ import shutil
 import string
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from shiboken6 import isValid
 
 from gui.workers import pending_tasks
 
@@ -41,6 +42,12 @@ class Monkey:
         self._names = list(self.ACTIONS)
         self._weights = [self.ACTIONS[n] for n in self._names]
         self._conversions = 0
+        self.answered: list[str] = []  # titles of the modal dialogs answered
+        # A modal question runs its own event loop inside whatever slot asked it: only a timer
+        # (which that loop runs too) can answer it.
+        self._answerer = QTimer(window, interval=150)
+        self._answerer.timeout.connect(self.close_modal)
+        self._answerer.start()
 
     # ---- the walk ----------------------------------------------------------------------------
     def step(self) -> str:
@@ -54,7 +61,6 @@ class Monkey:
         calm = [0]
 
         def idle() -> bool:
-            self.close_modal()
             busy = self.window.is_busy() or pending_tasks()
             calm[0] = 0 if busy else calm[0] + 1
             return calm[0] >= 3
@@ -64,9 +70,12 @@ class Monkey:
     def close_modal(self) -> None:
         """Answer a modal question as a user would (a seeded choice of its buttons)."""
         modal = QApplication.activeModalWidget()
+        if modal is None:
+            return
+        self.answered.append(modal.windowTitle())
         if isinstance(modal, QMessageBox) and modal.buttons():
             self.rng.choice(modal.buttons()).click()
-        elif modal is not None:
+        else:
             modal.reject()
 
     # ---- helpers -------------------------------------------------------------------------------
@@ -112,8 +121,9 @@ class Monkey:
         if top is None:
             return "nothing open"
         self.browser.tree.setCurrentIndex(top)
+        said = self._path(top)
         self.browser.close_current()
-        return self._path(top)
+        return said
 
     def do_reload_file(self) -> str:
         self.browser.reload_current()
@@ -304,9 +314,11 @@ class Monkey:
             wizard.run.stop_button.click()
         elif wizard.currentId() == RUN and how == "cancel":
             wizard.reject()  # asks "Stop it?": close_modal answers
-        self.qtbot.waitUntil(lambda: (self.close_modal() or True) and not wizard.is_busy(),
+        # "Stop and close" deletes the wizard (WA_DeleteOnClose) while this waits.
+        self.qtbot.waitUntil(lambda: not isValid(wizard) or not wizard.is_busy(),
                              timeout=SETTLE_MS)
+        if not isValid(wizard):
+            return f"{how}: closed"
         state = wizard.run.state
         wizard.close()
-        self.close_modal()
         return f"{how}: {state}"

@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 
-from PySide6.QtCore import QObject, QtMsgType, QTimer, qInstallMessageHandler
+from PySide6.QtCore import QObject, QTimer, QtMsgType, qInstallMessageHandler
 
 TICK_MS = 20
 # Qt warnings that say nothing about Loupe (the offscreen and Xvfb platforms' limits).

@@ -14,13 +14,13 @@ import random
 from pathlib import Path
 
 import pytest
-
 from monkey.driver import Monkey
 from monkey.guards import Trap, Watchdog, bad_axis_ranges
 
-DEFAULT_STEPS = 120
+DEFAULT_STEPS = 250
 STEPS = int(os.environ.get("LOUPE_MONKEY_STEPS", DEFAULT_STEPS))
 SEED = int(os.environ.get("LOUPE_MONKEY_SEED", "13"))
+VERBOSE = bool(os.environ.get("LOUPE_MONKEY_VERBOSE"))
 STALL_S = float(os.environ.get("LOUPE_MONKEY_STALL_S", "1.0"))
 HDF5_SUFFIXES = {".h5", ".hdf5", ".nxs", ".nc", ".he5"}
 
@@ -62,11 +62,15 @@ def test_monkey_walk(qtbot, corpus, labs, tmp_path) -> None:
     monkey.settle()
     trap, watchdog = Trap(), Watchdog()
     log: list[str] = []
+    stalls: list[tuple[float, str]] = []
     try:
         for step in range(STEPS):
             log.append(f"{step}: {monkey.step()}")
+            if VERBOSE:
+                print(log[-1], flush=True)
             problems = trap.take()
             stall = watchdog.take()
+            stalls.append((stall, log[-1]))
             if stall > STALL_S:
                 problems.append(f"the GUI thread stalled {stall:.2f} s")
             problems += [f"axis range not finite: {b}" for b in bad_axis_ranges(window)]
@@ -78,4 +82,6 @@ def test_monkey_walk(qtbot, corpus, labs, tmp_path) -> None:
         trap.close()
         watchdog.close()
         print(f"monkey: {len(log)} steps, seed {SEED}, worst GUI stall "
-              f"{watchdog.worst * 1000:.0f} ms")
+              f"{watchdog.worst * 1000:.0f} ms; worst steps:")
+        for stall, said in sorted(stalls, reverse=True)[:5]:
+            print(f"  {stall * 1000:6.0f} ms  {said}")
