@@ -115,6 +115,8 @@ class NameFilter(QObject):
             self._restore()
             return
         sources = [s for s in self.panel.model.sources() if not isinstance(s, FailedSource)]
+        self.note.setText(f"Searching for '{text}'\u2026")
+        self.note.show()
         self._finder.submit(find_matches, sources, text, MATCH_LIMIT, on_done=self._show,
                             on_error=lambda e: self._say(f"Filter failed: {e}"),
                             wants_cancel=True)
