@@ -39,6 +39,29 @@ def labs(tmp_path_factory) -> list[Path]:
     return out
 
 
+@pytest.fixture(scope="module")
+def made_files(tmp_path_factory) -> list[Path]:
+    """Files nobody put in the corpus: a huge dataset (strided previews, 0 bytes on disk until
+    written), a wide group (pages), non-finite values, links to missing files."""
+    import h5py
+    import numpy as np
+
+    folder = tmp_path_factory.mktemp("made")
+    with h5py.File(folder / "huge.h5", "w") as f:
+        big = f.create_dataset("big", shape=(20000, 25000), dtype="f4", chunks=(500, 500),
+                               compression="gzip")
+        big[0:500, 0:500] = np.outer(np.hanning(500), np.hanning(500))
+        f["bad"] = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0])
+        f["stack"] = np.random.default_rng(0).random((4, 32, 48)).astype("f4")
+        f["ext"] = h5py.ExternalLink("missing.h5", "/x")
+        f["soft"] = h5py.SoftLink("/nowhere")
+    with h5py.File(folder / "wide.h5", "w", libver="latest") as f:
+        wide = f.create_group("wide")
+        for i in range(2500):
+            wide[f"m{i:05d}"] = np.arange(i % 7 + 1)
+    return [folder / "huge.h5", folder / "wide.h5"]
+
+
 def corpus_files(corpus: Path, lab: Path) -> list[Path]:
     files = sorted(p for p in (corpus / "hdf5").iterdir() if p.suffix in HDF5_SUFFIXES)
     files += sorted((corpus / "json").glob("*.json"))[:4]
@@ -47,7 +70,7 @@ def corpus_files(corpus: Path, lab: Path) -> list[Path]:
 
 
 @pytest.mark.timeout(max(600, STEPS * 10))
-def test_monkey_walk(qtbot, corpus, labs, tmp_path) -> None:
+def test_monkey_walk(qtbot, corpus, labs, made_files, tmp_path) -> None:
     from gui.main_window import MainWindow
 
     window = MainWindow()
@@ -56,8 +79,8 @@ def test_monkey_walk(qtbot, corpus, labs, tmp_path) -> None:
     window.show()
     work = tmp_path / "work"
     work.mkdir()
-    monkey = Monkey(qtbot, window, random.Random(SEED), corpus_files(corpus, labs[0]), labs,
-                    work, corpus / "json")
+    files = corpus_files(corpus, labs[0]) + made_files
+    monkey = Monkey(qtbot, window, random.Random(SEED), files, labs, work, corpus / "json")
     window.open_lab(str(labs[0]))
     monkey.settle()
     trap, watchdog = Trap(), Watchdog()
