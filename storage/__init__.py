@@ -6,6 +6,7 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 
 from __future__ import annotations
 
+from ._atomic import atomic_path
 from ._dljson import TorchUnavailableWarning
 from ._errors import (
     CorruptFileError,
@@ -92,6 +93,7 @@ def _version() -> str:
 __version__ = _version()
 
 __all__ = [
+    "atomic_path",
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",

@@ -39,6 +39,7 @@ def sample(tmp_path):
         rows = f.create_dataset("people", (2,), dtype=people)
         rows[0] = ("Ann", 1, np.array([b"James", b"Jo"], dtype=object))
         rows[1] = ("Bob", 0, np.array([b"X"], dtype=object))
+        f["sex"] = np.array([0, 1, 1], dtype=sex)
     return path
 
 
@@ -142,3 +143,26 @@ def test_compound_cells_read_as_the_value_view(qtbot, panel, sample) -> None:
     assert cells == [["Ann", "FEMALE (1)", "[James, Jo]"], ["Bob", "MALE (0)", "[X]"]]
     value = show(qtbot, panel, sample, "/people#value").text.toPlainText()
     assert "sex: FEMALE (1)" in value and "kids: [James, Jo]" in value
+
+
+def test_exports_are_whole_or_absent(qtbot, panel, sample, tmp_path) -> None:
+    import warnings
+
+    out = tmp_path / "out"
+    out.mkdir()
+    view = show(qtbot, panel, sample, "/people#value")
+    said = []
+    panel.viewer.message.connect(said.append)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "metadata on a dtype is not saved" included
+        panel.viewer.export_data(str(out / "people.npy"))  # vlen strings: .npy cannot
+        wait_idle(qtbot, panel)
+        assert said and said[-1].startswith("Export failed")
+        assert list(out.iterdir()) == []  # no half file, no temporary left
+        show(qtbot, panel, sample, "/sex#value")
+        panel.viewer.export_data(str(out / "sex.npy"))
+        wait_idle(qtbot, panel)
+    assert said[-1].startswith("Saved")
+    assert [p.name for p in out.iterdir()] == ["sex.npy"]
+    np.testing.assert_array_equal(np.load(out / "sex.npy"), [0, 1, 1])
+    assert view is not None
