@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, QtMsgType, qInstallMessageHandler
 TICK_MS = 20
 # Qt warnings that say nothing about Loupe (the offscreen and Xvfb platforms' limits).
 HARMLESS_QT = ("propagateSizeHints", "QFont::", "Populating font family aliases",
-               "This plugin does not support", "XDG_RUNTIME_DIR", "QBasicTimer")
+               "This plugin does not support", "XDG_RUNTIME_DIR")
 
 
 class Trap:
