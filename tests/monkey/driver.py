@@ -30,8 +30,10 @@ class Monkey:
         "expand_all_below": 1, "select": 14, "switch_view": 6, "filter": 4, "escape": 3,
         "scroll_tree": 3, "scroll_table": 3, "change_slice": 3, "zoom": 5, "export_data": 1,
         "export_plot": 1, "switch_tab": 4, "switch_lab": 1, "select_runs": 5, "toggle_log": 2,
-        "smoothing": 2, "group": 2, "plot_export": 1, "convert": 1,
+        "smoothing": 2, "group": 2, "plot_export": 1, "convert": 1, "search_filter": 2,
     }
+    WHERE = ("", "accuracy > 0.5", "status == 'done'", "lr < 1e-3 and accuracy > 0.2",
+             "accuracy >", "((", "nosuchfield == 3", "accuracy > 2")
 
     def __init__(self, qtbot, window, rng: random.Random, files: list[Path], labs: list[Path],
                  work: Path, convert_source: Path | None) -> None:
@@ -259,6 +261,11 @@ class Monkey:
         rows = self.rng.sample(range(count), min(many, count))
         search.select_rows(rows)
         return f"{len(rows)} of {count}"
+
+    def do_search_filter(self) -> str:
+        where = self.rng.choice(self.WHERE)
+        self.experiments.search.filters.expression.setText(where)
+        return repr(where)
 
     def do_toggle_log(self) -> str:
         box = self.experiments.plots.controls.log_y

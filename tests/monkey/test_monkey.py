@@ -17,7 +17,7 @@ import pytest
 from monkey.driver import Monkey
 from monkey.guards import Trap, Watchdog, bad_axis_ranges
 
-DEFAULT_STEPS = 250
+DEFAULT_STEPS = 400
 STEPS = int(os.environ.get("LOUPE_MONKEY_STEPS", DEFAULT_STEPS))
 SEED = int(os.environ.get("LOUPE_MONKEY_SEED", "13"))
 VERBOSE = bool(os.environ.get("LOUPE_MONKEY_VERBOSE"))
