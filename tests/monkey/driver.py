@@ -31,7 +31,12 @@ class Monkey:
         "scroll_tree": 3, "scroll_table": 3, "change_slice": 3, "zoom": 5, "export_data": 1,
         "export_plot": 1, "switch_tab": 4, "switch_lab": 1, "select_runs": 5, "toggle_log": 2,
         "smoothing": 2, "group": 2, "plot_export": 1, "convert": 1, "search_filter": 2,
+        "burst": 4,
     }
+    # A user does not wait for each answer: a burst runs a few of these without settling.
+    QUICK = ("expand", "collapse", "select", "switch_view", "filter", "escape", "scroll_tree",
+             "change_slice", "zoom", "close_file", "reload_file", "open_file", "switch_tab",
+             "select_runs", "toggle_log", "group")
     WHERE = ("", "accuracy > 0.5", "status == 'done'", "lr < 1e-3 and accuracy > 0.2",
              "accuracy >", "((", "nosuchfield == 3", "accuracy > 2")
 
@@ -57,6 +62,14 @@ class Monkey:
         said = getattr(self, f"do_{name}")()
         self.settle()
         return f"{name}: {said}"
+
+    def do_burst(self) -> str:
+        names = self.rng.choices(self.QUICK, k=self.rng.randint(2, 6))
+        said = []
+        for name in names:
+            said.append(f"{name}({getattr(self, f'do_{name}')()})")
+            self.qtbot.wait(self.rng.choice([0, 1, 5, 30]))
+        return ", ".join(said)
 
     def settle(self, timeout: int = SETTLE_MS) -> None:
         """Until the window and every worker are idle (three calm polls in a row)."""
