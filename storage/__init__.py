@@ -37,7 +37,8 @@ from ._experiments._metrics_h5 import load_metrics, save_metrics
 from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
-from ._experiments._where import WhereSyntaxError, parse_where
+from ._experiments._query_filters import FilterSuggestion, suggest_filters
+from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
     MigrationOptions,
@@ -150,6 +151,10 @@ __all__ = [
     "FieldInfo",
     "Hit",
     "WhereSyntaxError",
+    "UnknownFieldError",
+    "FilterSuggestion",
+    "suggest_filters",
+    "check_where",
     "embed_texts",
     "parse_where",
     "SeriesReader",

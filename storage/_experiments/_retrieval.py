@@ -1,0 +1,77 @@
+"""Hybrid retrieval: exact ids first, then dense (MiniLM) and lexical (BM25) ranks fused by RRF.
+
+Reciprocal rank fusion (Cormack et al. 2009) adds ``1 / (RRF_K + rank)`` over the two rankings:
+it needs no score calibration between cosine distances and BM25, and a run near the top of either
+list stays near the top. The figures behind the constants are in docs/search.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._query_words import fts_expression, id_tokens, query_terms, states_named
+
+RRF_K = 60
+CANDIDATES = 60  # taken from each ranking before fusion (more than any page the panel shows)
+MODES = ("hybrid", "dense", "lexical")
+STATE_WEIGHT = 1.0
+
+
+def hybrid_search(index: Any, text: str, where: dict | None, limit: int,
+                  mode: str = "hybrid") -> list:
+    """The ``limit`` best runs for ``text`` under ``where``; each hit says why it matched."""
+    from ._index import Hit
+
+    if mode not in MODES:
+        raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+    lexical = index.lexical()
+    match = fts_expression(query_terms(text))
+    n = max(limit, CANDIDATES)
+    dense = index.dense_hits(text, where, n) if mode != "lexical" else []
+    found: dict[str, Hit] = {h.id: h for h in dense}
+    ranked_lex = lexical.search(match, n) if mode != "dense" else []
+    first = _id_matches(lexical, text, limit) if mode == "hybrid" else []
+    wanted = [i for i in dict.fromkeys([*first, *(r for r, _ in ranked_lex)]) if i not in found]
+    found.update({h.id: h for h in index.fetch(wanted, where)})  # also applies the filter
+    lex_ids = [r for r, _ in ranked_lex if r in found]
+    scores = _fuse([h.id for h in dense], lex_ids)
+    states = set(states_named(text)) if mode == "hybrid" else set()
+    if states:  # a named state is a third ranking: the runs in it, in fused order
+        in_state = [r for r in sorted(scores, key=lambda r: -scores[r])
+                    if found[r].metadata.get("status") in states]
+        for rank, rid in enumerate(in_state, 1):
+            scores[rid] += STATE_WEIGHT / (RRF_K + rank)
+    for pos, rid in enumerate(i for i in first if i in found):
+        scores[rid] = 2.0 - pos / 1000  # an id named in the query: above any fused score
+    order = sorted(scores, key=lambda r: (-scores[r], r))[:limit]
+    dense_rank = {h.id: k for k, h in enumerate(dense, 1)}
+    lex_rank = {r: k for k, r in enumerate(lex_ids, 1)}
+    words = lexical.matched_words(match, order)
+    hits = []
+    for rid in order:
+        base = found[rid]
+        why = ([f"id {rid}"] if rid in first else []) + words.get(rid, [])
+        hits.append(Hit(rid, base.distance, base.document, base.metadata,
+                        dense_rank=dense_rank.get(rid), lexical_rank=lex_rank.get(rid),
+                        score=round(scores[rid], 6), matched=why))
+    return hits
+
+
+def _fuse(dense: list[str], lexical: list[str]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for ranking in (dense, lexical):
+        for rank, rid in enumerate(ranking, 1):
+            scores[rid] = scores.get(rid, 0.0) + 1.0 / (RRF_K + rank)
+    return scores
+
+
+def _id_matches(lexical: Any, text: str, limit: int) -> list[str]:
+    out: list[str] = []
+    for token in id_tokens(text):
+        out.extend(r for r in lexical.with_prefix(token, limit) if r not in out)
+    return out[:limit]
+
+
+def describe_query(text: str) -> dict[str, Any]:
+    """What the query parser made of ``text`` (for --json and the panel's tooltips)."""
+    return {"terms": query_terms(text), "states": states_named(text), "ids": id_tokens(text)}
