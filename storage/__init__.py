@@ -34,10 +34,10 @@ from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
 from ._experiments._index_fields import FieldInfo
 from ._experiments._lab import IndexSummary, Lab
 from ._experiments._metrics_h5 import load_metrics, save_metrics
+from ._experiments._query_filters import FilterSuggestion, suggest_filters
 from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
-from ._experiments._query_filters import FilterSuggestion, suggest_filters
 from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (

@@ -28,9 +28,9 @@ import numpy as np
 from .._atomic import atomic_write_bytes
 from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
-from ._query_filters import FilterSuggestion, suggest_filters
 from ._lab_scan import LabFiles, file_stamp, resolve_series
 from ._nal import RunRecord, load_json, parse_results
+from ._query_filters import FilterSuggestion, suggest_filters
 from ._run_text import finish_document, report_metadata
 from ._series_h5 import SeriesReader
 from ._timeseries import H5_SUFFIX, read_history_file

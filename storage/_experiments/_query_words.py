@@ -11,7 +11,7 @@ what where when how is are was were be been being it its this these those there 
 me i we you show find list give get all any some only one ones very more most less
 run runs experiment experiments trial trials model models result results job jobs did do does
 has have had not no yes whose please
-""".split())
+""".split())  # noqa: SIM905 - a word list reads better as text
 # Phrases naming a run's state, longest first (matched on the lower-cased query).
 STATE_PHRASES = {
     "running": ("still training", "still running", "in progress", "not finished yet",
