@@ -32,7 +32,7 @@ def test_demo_index_search(tmp_path) -> None:
 
     hits = json.loads(_loupe(tmp_path, "search", "--lab", lab, "--where", "epochs >= 20",
                              "--sort-by", "epochs", "--ascending", "--json").stdout)
-    assert hits and set(hits[0]) == {"id", "distance", "document", "metadata"}
+    assert hits and set(hits[0]) == {"id", "distance", "document", "metadata", "why"}
     epochs = [h["metadata"]["epochs"] for h in hits]
     assert epochs == sorted(epochs) and min(epochs) >= 20 and hits[0]["distance"] is None
 

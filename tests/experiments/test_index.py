@@ -36,10 +36,13 @@ def index(tmp_path_factory) -> ExperimentIndex:
 
 
 def test_text_search_ranks_by_meaning(index) -> None:
-    hits = index.query("a network that went to NaN", limit=3)
+    hits = index.query("a network that went to NaN", limit=3, mode="dense")
     assert hits[0].id == "h2_vit-s_lr1e-2_s0"
     assert all(isinstance(h, Hit) and h.distance is not None for h in hits)
     assert [h.distance for h in hits] == sorted(h.distance for h in hits)
+    fused = index.query("a network that went to NaN", limit=3)
+    assert fused[0].id == "h2_vit-s_lr1e-2_s0"
+    assert [h.score for h in fused] == sorted((h.score for h in fused), reverse=True)
     assert index.query("tabular baseline", limit=1)[0].id == "h4_mlp_lr1e-3_s2"
 
 
