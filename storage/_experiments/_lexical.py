@@ -28,6 +28,7 @@ COLUMNS = ("ids", "state", "fields", "body")
 # BM25 weight per column: a state or a field value named in the query is a strong signal, a word
 # somewhere in the prose a weaker one (measured on the question sets, docs/search.md).
 WEIGHTS = (4.0, 6.0, 3.0, 1.0)
+_MARKS = str.maketrans("", "", "\x01\x02")  # highlight() marks around matched words
 
 
 class LexicalIndex:
@@ -126,7 +127,7 @@ class LexicalIndex:
                 for piece in (text or "").split("\x01")[1:]:
                     word = piece.split("\x02", 1)[0].strip().lower()
                     if column == "state":  # the column starts with the status itself
-                        word = "status: " + text.replace("\x01", "").split(maxsplit=1)[0]
+                        word = "status: " + text.translate(_MARKS).split(maxsplit=1)[0]
                     if word and word not in words:
                         words.append(word)
             out[rid] = words

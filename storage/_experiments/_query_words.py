@@ -14,13 +14,14 @@ has have had not no yes whose please
 """.split())  # noqa: SIM905 - a word list reads better as text
 # Phrases naming a run's state, longest first (matched on the lower-cased query).
 STATE_PHRASES = {
-    "running": ("still training", "still running", "in progress", "not finished yet",
+    "running": ("still training", "still running", "still going", "in progress", "not finished yet",
                 "unfinished", "ongoing", "running", "in training", "incomplete"),
     "diverged": ("diverged", "diverging", "divergence", "blew up", "blown up", "exploded",
                  "exploding", "went nan", "nan loss", "loss nan", "became nan", "unstable",
                  "nan"),
+    # not "error": "word error rate" is a metric, not a state
     "failed": ("out of memory", "failed", "crashed", "crash", "oom", "killed", "errored",
-               "error", "failure"),
+               "failure"),
     "done": ("finished", "completed", "done"),
 }
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # FTS5's unicode61 splits on everything else

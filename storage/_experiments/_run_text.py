@@ -14,9 +14,9 @@ from typing import Any
 # The words researchers use for each state; they fill the lexical "state" column, so "blew up",
 # "out of memory" or "still training" find the runs of that state by BM25.
 STATE_WORDS = {
-    "running": "running still training in progress unfinished ongoing incomplete live active",
+    "running": "running still training going in progress unfinished ongoing incomplete live",
     "diverged": "diverged diverging divergence nan blew up exploded exploding unstable inf",
-    "failed": "failed failure crashed crash error errored out of memory oom killed exception",
+    "failed": "failed failure crashed crash errored out of memory oom killed exception",
     "done": "done finished completed complete",
 }
 ERROR_KEYS = ("error", "error_message", "exception", "failure", "traceback")

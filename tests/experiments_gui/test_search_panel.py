@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from experiments_gui.expgui_helpers import make_lab
+from PySide6.QtCore import Qt
 
 from gui.experiments_panel import ExperimentsPanel
 
