@@ -58,7 +58,8 @@ def main() -> None:
             print(f"{name}: {len(questions)} questions, {lab.index.count()} runs")
             res = measure(lab, questions, args.per_question)
             rows.append((name, len(questions), res))
-    print("\n| lab | questions | recall@3 dense | lexical | hybrid | MRR dense | lexical | hybrid |")
+    print("\n| lab | questions | recall@3 dense | lexical | hybrid "
+          "| MRR dense | lexical | hybrid |")
     print("|---|---|---|---|---|---|---|---|")
     for name, n, res in rows:
         recall = " | ".join(f"{res[m][0]:.3f}" for m in MODES)
