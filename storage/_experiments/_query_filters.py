@@ -81,7 +81,8 @@ def _number_filters(low: str, fields: Mapping[str, Any]) -> list[FilterSuggestio
     op_re = "|".join(re.escape(w) for ws in COMPARATORS.values() for w in ws if w)
     if not field_re:
         return []
-    forward = rf"(?<![\w-])(?P<field>{field_re})\s*(?P<op>{op_re})?\s*{_NUMBER}(?![\w.])"
+    forward = (rf"(?<![\w-])(?P<field>{field_re})\s*(?:(?:of|is|was)\s+)?(?P<op>{op_re})?\s*"
+               rf"{_NUMBER}(?![\w.])")
     backward = rf"(?<![\w-])(?P<op>{op_re})\s*{_NUMBER}\s*(?P<field>{field_re})(?![\w-])"
     for pattern in (forward, backward):
         for m in re.finditer(pattern, low):
