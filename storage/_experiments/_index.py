@@ -259,6 +259,10 @@ class ExperimentIndex:
         """The ``limit`` runs closest in meaning (embedding) to ``text``."""
         return self._semantic(text, where, limit)
 
+    def ids_where(self, where: dict) -> set[str]:
+        """The ids of the runs that pass ``where`` (no documents or metadata read)."""
+        return set(self._call("filtering", self._collection.get, where=where, include=[])["ids"])
+
     def fetch(self, ids: Sequence[str], where: dict | None = None) -> list[Hit]:
         """These runs (those that pass ``where``), in no particular order."""
         if not ids:
