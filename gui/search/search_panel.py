@@ -61,8 +61,8 @@ class SearchPanel(QWidget):
                                           "result files (F5)")
         self.settings_button = QPushButton("Settings...", self)
         self.query = QLineEdit(self, clearButtonEnabled=True)
-        self.query.setPlaceholderText("Describe the run: resnet with a plateau around epoch 300"
-                                      "  (Ctrl+F)")
+        self.query.setPlaceholderText("Describe the run, its state or its id: vit that diverged, "
+                                      "still training, h017  (Ctrl+F)")
         self.filters = FilterBuilder(self)
         self.chips = FilterChips(self)
         self.count_label = QLabel(self)
@@ -200,7 +200,7 @@ class SearchPanel(QWidget):
         self.chips.set_suggestions(self._suggestions(text, where))
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.columns.apply()
-        kind = "closest first" if text else "listing"
+        kind = "best matches first" if text else "listing"
         self.count_label.setText(f"{len(hits)} run{'s' if len(hits) != 1 else ''} ({kind})"
                                  + (f", filter: {where}" if where else ""))
         if hits:

