@@ -139,3 +139,23 @@ def test_locked_index_folder_is_reported_quickly(tmp_path) -> None:
         holder.rollback()
         holder.close()
     assert (folder / "chroma.sqlite3").exists()
+
+
+@pytest.mark.parametrize("where", [{"status": "done"}, {"lr": {"$lt": 1e-3}},
+                                   {"status": "running"}, {"epochs": {"$gt": 10_000}}])
+def test_filtered_dense_side_equals_chromas_filtered_query(index, where) -> None:
+    """Post-filtering the nearest runs (fast path) gives what Chroma's filtered query gives."""
+    text = "image classification network"
+    for limit in (1, 2, 5):
+        fast = index.dense_hits(text, where, limit, index.ids_where(where))
+        slow = index.dense_hits(text, where, limit)
+        assert [h.id for h in fast] == [h.id for h in slow]
+        assert [h.metadata for h in fast] == [h.metadata for h in slow]
+
+
+def test_lexical_index_is_rebuilt_from_chroma_when_missing(index, tmp_path) -> None:
+    again = ExperimentIndex(index.config)
+    again.lexical().clear()  # as an index made before the lexical file existed
+    fresh = ExperimentIndex(index.config)
+    assert fresh.lexical().count() == len(DOCS)
+    assert fresh.query("h2_vit-s", limit=1)[0].id == "h2_vit-s_lr1e-2_s0"
