@@ -24,8 +24,6 @@ STATE_WEIGHT = 1.0
 def hybrid_search(index: Any, text: str, where: dict | None, limit: int,
                   mode: str = "hybrid") -> list:
     """The ``limit`` best runs for ``text`` under ``where``; each hit says why it matched."""
-    from ._index import Hit
-
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
     lexical = index.lexical()
@@ -35,34 +33,48 @@ def hybrid_search(index: Any, text: str, where: dict | None, limit: int,
     # candidates with the filter took 40 ms for 60 of them); BM25 looks deeper to find enough.
     allowed = index.ids_where(where) if where else None
     dense = index.dense_hits(text, where, n, allowed) if mode != "lexical" else []
-    found: dict[str, Hit] = {h.id: h for h in dense}
-    ranked_lex = lexical.search(match, n if allowed is None else n * 10) \
-        if mode != "dense" else []
-    lex_ids = [r for r, _ in ranked_lex if allowed is None or r in allowed][:n]
-    first = _id_matches(lexical, text, limit) if mode == "hybrid" else []
-    first = [i for i in first if allowed is None or i in allowed]
+    found = {h.id: h for h in dense}
+    lex_ids: list[str] = []
+    if mode != "dense":
+        ranked = lexical.search(match, n if allowed is None else n * 10)
+        lex_ids = [r for r, _ in ranked if allowed is None or r in allowed][:n]
+    first = [i for i in _id_matches(lexical, text, limit) if allowed is None or i in allowed] \
+        if mode == "hybrid" else []
     wanted = [i for i in dict.fromkeys([*first, *lex_ids]) if i not in found]
     found.update({h.id: h for h in index.fetch(wanted)})
     lex_ids = [r for r in lex_ids if r in found]
     scores = _fuse([h.id for h in dense], lex_ids)
-    states = set(states_named(text)) if mode == "hybrid" else set()
-    if states:  # a named state is a third ranking: the runs in it, in fused order
-        in_state = [r for r in sorted(scores, key=lambda r: -scores[r])
-                    if found[r].metadata.get("status") in states]
-        for rank, rid in enumerate(in_state, 1):
-            scores[rid] += STATE_WEIGHT / (RRF_K + rank)
-    for pos, rid in enumerate(i for i in first if i in found):
-        scores[rid] = 2.0 - pos / 1000  # an id named in the query: above any fused score
+    if mode == "hybrid":
+        _boost_states(scores, found, set(states_named(text)))
+        for pos, rid in enumerate(i for i in first if i in found):
+            scores[rid] = 2.0 - pos / 1000  # an id named in the query: above any fused score
     order = sorted(scores, key=lambda r: (-scores[r], r))[:limit]
-    dense_rank = {h.id: k for k, h in enumerate(dense, 1)}
-    lex_rank = {r: k for k, r in enumerate(lex_ids, 1)}
-    words = lexical.matched_words(match, order)
+    ranks = ({h.id: k for k, h in enumerate(dense, 1)}, {r: k for k, r in enumerate(lex_ids, 1)})
+    return _explained(order, found, scores, ranks, first, lexical.matched_words(match, order))
+
+
+def _boost_states(scores: dict[str, float], found: dict[str, Any], states: set[str]) -> None:
+    """A state named in the query is a third ranking: the runs in it, in fused order."""
+    if not states:
+        return
+    in_state = [r for r in sorted(scores, key=lambda r: -scores[r])
+                if found[r].metadata.get("status") in states]
+    for rank, rid in enumerate(in_state, 1):
+        scores[rid] += STATE_WEIGHT / (RRF_K + rank)
+
+
+def _explained(order: list[str], found: dict[str, Any], scores: dict[str, float],
+               ranks: tuple[dict[str, int], dict[str, int]], first: list[str],
+               words: dict[str, list[str]]) -> list:
+    """The hits in ``order``, each with its two ranks, fused score and matched words."""
+    from ._index import Hit
+
     hits = []
     for rid in order:
         base = found[rid]
         why = ([f"id {rid}"] if rid in first else []) + words.get(rid, [])
         hits.append(Hit(rid, base.distance, base.document, base.metadata,
-                        dense_rank=dense_rank.get(rid), lexical_rank=lex_rank.get(rid),
+                        dense_rank=ranks[0].get(rid), lexical_rank=ranks[1].get(rid),
                         score=round(scores[rid], 6), matched=why))
     return hits
 
@@ -81,7 +93,3 @@ def _id_matches(lexical: Any, text: str, limit: int) -> list[str]:
         out.extend(r for r in lexical.with_prefix(token, limit) if r not in out)
     return out[:limit]
 
-
-def describe_query(text: str) -> dict[str, Any]:
-    """What the query parser made of ``text`` (for --json and the panel's tooltips)."""
-    return {"terms": query_terms(text), "states": states_named(text), "ids": id_tokens(text)}
