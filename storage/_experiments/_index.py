@@ -101,6 +101,8 @@ class ExperimentIndex:
         self._fields_cache: tuple[int, dict[str, FieldInfo]] | None = None
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
+        self._writes = 0  # upserts and deletes by this object (see ids_where)
+        self._allowed: dict[str, tuple[tuple[int, int], set[str]]] = {}
 
     # -- connection ----------------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -186,6 +188,7 @@ class ExperimentIndex:
             self._call("indexing", self._collection.upsert, ids=list(ids[start:stop]),
                        documents=list(docs), embeddings=vectors, metadatas=metas)
             self.lexical().upsert(ids[start:stop], docs, metas)
+            self._writes += 1
             if progress is not None:
                 progress(min(stop, len(ids)), len(ids))
         self._fields_cache = None
@@ -195,6 +198,7 @@ class ExperimentIndex:
         if ids:
             self._call("deleting", self._collection.delete, ids=list(ids))
             self.lexical().delete(ids)
+            self._writes += 1
         self._fields_cache = None
 
     # -- reading -------------------------------------------------------------------------------
@@ -281,8 +285,26 @@ class ExperimentIndex:
                 for i, d in pairs if i in by_id]
 
     def ids_where(self, where: dict) -> set[str]:
-        """The ids of the runs that pass ``where`` (no documents or metadata read)."""
-        return set(self._call("filtering", self._collection.get, where=where, include=[])["ids"])
+        """The ids of the runs that pass ``where`` (no documents or metadata read).
+
+        Kept per filter until the index changes: typing a query under a fixed filter repeats
+        this read (40 ms on 10,000 runs on a busy machine). A change is seen through a counter
+        of this object's writes and SQLite's data_version of the lexical file, which every
+        Loupe writer (another window, a training script) commits to with its Chroma write.
+        """
+        key, stamp = json.dumps(where, sort_keys=True), self._write_stamp()
+        cached = self._allowed.get(key)
+        if cached is not None and stamp is not None and cached[0] == stamp:
+            return cached[1]
+        ids = set(self._call("filtering", self._collection.get, where=where, include=[])["ids"])
+        if stamp is not None:
+            self._allowed = {**dict(list(self._allowed.items())[-7:]), key: (stamp, ids)}
+        return ids
+
+    def _write_stamp(self) -> tuple[int, int] | None:
+        if self.config.is_server:  # other clients write the server: nothing to tell us
+            return None
+        return (self._writes, self.lexical().data_version())
 
     def fetch(self, ids: Sequence[str], where: dict | None = None) -> list[Hit]:
         """These runs (those that pass ``where``), in no particular order."""

@@ -92,6 +92,11 @@ class LexicalIndex:
         with self._lock:
             return int(self._con.execute("SELECT count(*) FROM runs").fetchone()[0])
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (process) commits to the file."""
+        with self._lock:
+            return int(self._con.execute("PRAGMA data_version").fetchone()[0])
+
     def search(self, match: str, limit: int) -> list[tuple[str, float]]:
         """(id, bm25 score, lower is better) of the best ``limit`` runs for an FTS5 expression."""
         if not match:

@@ -159,3 +159,16 @@ def test_lexical_index_is_rebuilt_from_chroma_when_missing(index, tmp_path) -> N
     fresh = ExperimentIndex(index.config)
     assert fresh.lexical().count() == len(DOCS)
     assert fresh.query("h2_vit-s", limit=1)[0].id == "h2_vit-s_lr1e-2_s0"
+
+
+def test_filtered_ids_are_reread_after_any_writer_changes_the_index(tmp_path) -> None:
+    config = ChromaConfig(tmp_path / "index")
+    ours = ExperimentIndex(config)
+    ours.upsert(["a"], ["resnet on cifar"], [{"status": "done"}])
+    where = {"status": "done"}
+    assert ours.ids_where(where) == {"a"} and ours.ids_where(where) == {"a"}
+    ours.upsert(["b"], ["vit on svhn"], [{"status": "done"}])  # our own write
+    assert ours.ids_where(where) == {"a", "b"}
+    other = ExperimentIndex(config)  # another window or a training script
+    other.upsert(["a"], ["resnet on cifar"], [{"status": "failed"}])
+    assert ours.ids_where(where) == {"b"}
