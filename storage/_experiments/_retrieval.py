@@ -32,16 +32,18 @@ def hybrid_search(index: Any, text: str, where: dict | None, limit: int,
     # Under a filter, the runs that pass it (one id-only read, 5 ms on 2,000 runs; fetching the
     # candidates with the filter took 40 ms for 60 of them); BM25 looks deeper to find enough.
     allowed = index.ids_where(where) if where else None
-    dense = index.dense_hits(text, where, n, allowed) if mode != "lexical" else []
-    found = {h.id: h for h in dense}
+    dense = index.dense_hits(text, where, n, allowed, bare=True) if mode != "lexical" else []
+    found = {h.id: h for h in dense if h.metadata}  # bare hits are fetched below, with the rest
     lex_ids: list[str] = []
     if mode != "dense":
         ranked = lexical.search(match, n if allowed is None else n * 10)
         lex_ids = [r for r, _ in ranked if allowed is None or r in allowed][:n]
     first = [i for i in _id_matches(lexical, text, limit) if allowed is None or i in allowed] \
         if mode == "hybrid" else []
-    wanted = [i for i in dict.fromkeys([*first, *lex_ids]) if i not in found]
-    found.update({h.id: h for h in index.fetch(wanted)})
+    wanted = [i for i in dict.fromkeys([*(h.id for h in dense), *first, *lex_ids])
+              if i not in found]
+    found.update({h.id: h for h in index.fetch(wanted)})  # one read for all that are missing
+    dense = [h for h in dense if h.id in found]
     lex_ids = [r for r in lex_ids if r in found]
     scores = _fuse([h.id for h in dense], lex_ids)
     if mode == "hybrid":
@@ -50,7 +52,9 @@ def hybrid_search(index: Any, text: str, where: dict | None, limit: int,
             scores[rid] = 2.0 - pos / 1000  # an id named in the query: above any fused score
     order = sorted(scores, key=lambda r: (-scores[r], r))[:limit]
     ranks = ({h.id: k for k, h in enumerate(dense, 1)}, {r: k for k, r in enumerate(lex_ids, 1)})
-    return _explained(order, found, scores, ranks, first, lexical.matched_words(match, order))
+    distances = {h.id: h.distance for h in dense}
+    return _explained(order, found, scores, ranks, distances, first,
+                      lexical.matched_words(match, order))
 
 
 def _boost_states(scores: dict[str, float], found: dict[str, Any], states: set[str]) -> None:
@@ -64,8 +68,8 @@ def _boost_states(scores: dict[str, float], found: dict[str, Any], states: set[s
 
 
 def _explained(order: list[str], found: dict[str, Any], scores: dict[str, float],
-               ranks: tuple[dict[str, int], dict[str, int]], first: list[str],
-               words: dict[str, list[str]]) -> list:
+               ranks: tuple[dict[str, int], dict[str, int]], distances: dict[str, float | None],
+               first: list[str], words: dict[str, list[str]]) -> list:
     """The hits in ``order``, each with its two ranks, fused score and matched words."""
     from ._index import Hit
 
@@ -73,7 +77,7 @@ def _explained(order: list[str], found: dict[str, Any], scores: dict[str, float]
     for rid in order:
         base = found[rid]
         why = ([f"id {rid}"] if rid in first else []) + words.get(rid, [])
-        hits.append(Hit(rid, base.distance, base.document, base.metadata,
+        hits.append(Hit(rid, distances.get(rid), base.document, base.metadata,
                         dense_rank=ranks[0].get(rid), lexical_rank=ranks[1].get(rid),
                         score=round(scores[rid], 6), matched=why))
     return hits
