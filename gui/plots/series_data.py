@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from storage import hdf5_open_for_writing
+
 X_KEYS = ("step", "wall_time")
 
 
@@ -28,6 +30,7 @@ class SeriesReader(Protocol):
 
 
 class RunSource(Protocol):
+    def being_written(self) -> bool: ...
     def metrics(self) -> list[str]: ...
     def load(self, metric: str) -> tuple[list[str], dict[str, np.ndarray]]: ...
     def read(self, names: Iterable[str]) -> dict[str, np.ndarray]: ...
@@ -92,6 +95,9 @@ class FileSource:
                     continue
         return names, out
 
+    def being_written(self) -> bool:
+        return hdf5_open_for_writing(self.path)
+
     def open_reader(self) -> Any:
         from storage import SeriesReader
 
@@ -108,6 +114,10 @@ class LabSource:
     def _file(self) -> FileSource | None:
         path = self.lab.series_path(self.exp_id)
         return FileSource(path) if path else None
+
+    def being_written(self) -> bool:
+        file = self._file()
+        return file is not None and file.being_written()
 
     def metrics(self) -> list[str]:
         file = self._file()
@@ -132,6 +142,16 @@ class LabSource:
 
     def open_reader(self) -> SeriesReader | None:
         return self.lab.open_reader(self.exp_id)
+
+
+def is_live(ref: RunRef) -> bool:
+    """A run that may still grow: its record says "running" or a writer holds its file."""
+    if str(ref.metadata.get("status", "")).lower() == "running":
+        return True
+    try:
+        return ref.source.being_written()
+    except Exception:  # noqa: BLE001 - an unreadable run is not live; its error shows elsewhere
+        return False
 
 
 def load_runs(refs: Iterable[RunRef], metric: str) -> list[RunData]:
