@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
+from gui.cli.common import UsageError
 from storage import Difference, StorageError, diff_files, diff_value_text, diff_values
 
 
@@ -36,8 +36,7 @@ def run(name: str, args: argparse.Namespace) -> int:
     try:
         found = _runs(args) if args.lab else _files(args)
     except (StorageError, OSError, KeyError, ValueError) as exc:
-        print(f"loupe diff: {_message(exc)}", file=sys.stderr)
-        return 2
+        raise UsageError(_message(exc)) from exc  # exit 2, and a JSON error with --json
     _print(found, args.json)
     return 1 if any(d.kind != "same" for d in found) else 0
 
