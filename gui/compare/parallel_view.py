@@ -52,6 +52,7 @@ ACTIVE_BRUSH = pg.mkBrush(80, 120, 200, 45)
 
 class ParallelView(QWidget):
     brushed = Signal(str, str)  # filter text (may be ''), the axis' field name
+    previewed = Signal()  # a brush's decimated lines are shown (the full image follows)
     drawn = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -86,6 +87,7 @@ class ParallelView(QWidget):
         box.addLayout(bar)
         box.addWidget(self.plot, 1)
         self._image: QGraphicsPixmapItem | None = None
+        self._request: RenderRequest | None = None
         # One render thread kept alive: starting a pool thread per brush cost up to 0.3 s of
         # GUI-thread time on the busy test machine.
         self._pool = QThreadPool(self)
@@ -238,19 +240,25 @@ class ParallelView(QWidget):
         request = RenderRequest(self._ys, self.kept, self._groups, COLORS, OUT_COLOR, width,
                                 height, (x0, x1), (y0, y1), self._backgrounds)
         image_item = self._image
+        self._request = request
         self._renderer.submit(render, request, wants_cancel=True,
+                              on_progress=lambda img: self._show_image(image_item, img, request,
+                                                                       preview=True),
                               on_done=lambda img: self._show_image(image_item, img, request),
                               on_error=lambda exc: self.drawn.emit())
 
-    def _show_image(self, item: QGraphicsPixmapItem, image: Any, req: RenderRequest) -> None:
+    def _show_image(self, item: QGraphicsPixmapItem, image: Any, req: RenderRequest,
+                    preview: bool = False) -> None:
         if item is not self._image or not shiboken6.isValid(item):  # rebuilt, or closed
+            return
+        if preview and req is not self._request:  # a newer brush is on its way
             return
         (x0, x1), (y0, y1) = req.x_range, req.y_range
         item.setPixmap(QPixmap.fromImage(image))
         # pixel (px, py) -> data (x0 + px * sx, y1 - py * sy): the view's y axis points up
         item.setTransform(QTransform((x1 - x0) / req.width, 0, 0, -(y1 - y0) / req.height,
                                      x0, y1))
-        self.drawn.emit()
+        (self.previewed if preview else self.drawn).emit()
 
     def _resized(self) -> None:
         if self.axes:
