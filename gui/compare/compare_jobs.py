@@ -38,14 +38,4 @@ def load_runs(lab: Any, hits: Sequence[Any], cancel: threading.Event | None = No
             _pause()
         runs.append(run_details(lab, hit.id, hit.metadata) if lab is not None
                     else runs_from_metadata(hit.id, dict(hit.metadata)))
-    _warm_scipy()
     return Loaded(runs, CompareTable.from_runs(runs, pause=_pause))
-
-
-def _warm_scipy() -> None:
-    """Import scipy.stats here: the importance tab's first Spearman would import it on the
-    GUI thread, a 1.5-3 s freeze measured by bench/bench_compare.py."""
-    try:
-        import scipy.stats  # noqa: F401
-    except ImportError:  # numpy ranks are used instead
-        pass
