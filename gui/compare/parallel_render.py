@@ -23,6 +23,11 @@ from PySide6.QtCore import QLineF, QThread
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 PREVIEW_RUNS = 1_000
+# QPainter.drawLines holds the GIL (PySide does not release it there): one call for a colour band
+# of 1,250 runs held it ~30 ms, and the GUI thread, which takes the GIL for every pyqtgraph
+# item it paints, waited that long each time (a 12 ms first paint became 100-130 ms). Calls of
+# at most this many runs (~1,750 segments, a few ms) keep each wait short.
+RUNS_PER_CALL = 200
 
 
 @dataclass
@@ -106,12 +111,14 @@ def _draw(painter: QPainter, px: np.ndarray, py: np.ndarray, color: tuple[int, i
     n, k = py.shape
     if not n:
         return
-    segments = internals.PrimitiveArray(QLineF, 4)
-    segments.resize(n * (k - 1))
-    memory = segments.ndarray().reshape(n, k - 1, 4)
-    memory[:, :, 0] = px[:-1]
-    memory[:, :, 1] = py[:, :-1]
-    memory[:, :, 2] = px[1:]
-    memory[:, :, 3] = py[:, 1:]
     painter.setPen(QPen(QColor(*color), 0))  # width 0: Qt's fastest 1-pixel line
-    painter.drawLines(*segments.drawargs())
+    segments = internals.PrimitiveArray(QLineF, 4)
+    for start in range(0, n, RUNS_PER_CALL):
+        part = py[start:start + RUNS_PER_CALL]
+        segments.resize(len(part) * (k - 1))
+        memory = segments.ndarray().reshape(len(part), k - 1, 4)
+        memory[:, :, 0] = px[:-1]
+        memory[:, :, 1] = part[:, :-1]
+        memory[:, :, 2] = px[1:]
+        memory[:, :, 3] = part[:, 1:]
+        painter.drawLines(*segments.drawargs())
