@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import CorruptFileError
+from .._formats import read_json
 
 STATUSES = ("done", "running", "diverged", "failed")
 _STATUS_ALIASES = {"completed": "done", "finished": "done", "success": "done", "ok": "done",
@@ -75,58 +76,10 @@ class LabReport:
 
 
 def load_json(path: Path) -> Any:
-    """Read a JSON file, plain or DL-friendly; a broken file raises CorruptFileError."""
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-        doc = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise CorruptFileError(f"{Path(path).name}: broken JSON at line {exc.lineno}, column "
-                               f"{exc.colno} ({exc.msg})", path=path, line=exc.lineno,
-                               column=exc.colno) from exc
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(f"{Path(path).name} is not UTF-8 text", path=path) from exc
-    return decode_markers(doc)
-
-
-def decode_markers(doc: Any) -> Any:
-    """Resolve DL-JSON ``__type__`` markers (through storage.decode when it exists)."""
-    if not _has_marker(doc):
-        return doc
-    import storage
-
-    facade = getattr(storage, "DLFriendlyStorage", None)
-    if facade is not None:
-        try:
-            return facade().decode(doc)
-        except Exception:  # fall back to the markers this module knows
-            pass
-    return _decode_minimal(doc)
-
-
-def _has_marker(value: Any) -> bool:
-    if isinstance(value, dict):
-        return "__type__" in value or any(_has_marker(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_marker(v) for v in value[:64])  # long lists are numbers, not objects
-    return False
-
-
-def _decode_minimal(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode_minimal(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    kind = value.get("__type__")
-    if kind in ("numpy_array", "torch_tensor") and "data" in value:
-        from ._series_json import decode_array
-
-        try:
-            return decode_array({**value, "dtype": str(value["dtype"]).replace("torch.", "")})
-        except Exception:
-            return value
-    if kind == "datetime" and "iso" in value:
-        return value["iso"]
-    return {k: _decode_minimal(v) for k, v in value.items()}
+    """Read a results or report file, plain or DL-friendly JSON, through the one JSON reader:
+    markers decoded (a datetime is a datetime); broken text, an unknown marker or a damaged
+    array is a typed error (CorruptFileError, UnknownTypeMarkerError), never silently changed."""
+    return read_json(Path(path))
 
 
 def parse_results(doc: Any, hypothesis_id: str) -> tuple[dict[str, Any], list[RunRecord]]:

@@ -9,7 +9,6 @@ search from Loupe. The layout is the local lab's (``results/{hypothesis}_results
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 
@@ -85,16 +84,13 @@ class _RemoteLab:
         return sorted(n for n in self.names if n.endswith("_results.json"))
 
     def _json(self, path: str):
-        from ._nal import decode_markers
+        from .._formats import read_json_bytes
 
         try:
             raw = self.fs.cat_file(path)
         except Exception as exc:
             reraise(exc, self.url_of(path))
-        try:
-            return decode_markers(json.loads(raw))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{path.rpartition('/')[2]}: broken JSON ({exc})") from None
+        return read_json_bytes(raw, path.rpartition("/")[2])  # CorruptFileError when broken
 
     def reports(self) -> dict[str, list]:
         from ._nal import parse_lab_report

@@ -16,6 +16,8 @@ from ._options import LoadOptions, SaveOptions
 
 NAME = "pickle"
 SUFFIXES = (".pkl", ".pickle")
+TEXT = False
+DESCRIPTION = "a Python pickle (never loaded; it can run code)"
 
 
 def sniff(head: bytes) -> bool:

@@ -18,8 +18,6 @@ from ._open import default_options
 from ._translate import reraise
 from ._url import RemoteURL, parse_url
 
-HEAD_BYTES = 8192
-
 
 def open_h5_url(url: str | RemoteURL):
     """An h5py-like read-only ``File`` for an HSDS or fsspec URL (close it when done)."""
@@ -42,8 +40,7 @@ def read_url_bytes(url: str | RemoteURL) -> bytes:
 
 def load_url(url: str, fmt: str, options) -> Any:
     """What ``DLFriendlyStorage.load_from_file`` returns, for a URL (``fmt`` may be "auto")."""
-    from .._dljson import loads
-    from .._formats import _hdf5, sniff
+    from .._formats import FORMATS, HEAD_BYTES, _hdf5, sniff
 
     parsed = parse_url(url)
     if parsed.kind == "hsds":
@@ -52,8 +49,9 @@ def load_url(url: str, fmt: str, options) -> Any:
         with open_fsspec_binary(parsed, default_options()) as fh:
             fmt = sniff(fh.read(HEAD_BYTES))
     if fmt is None:
-        raise UnsupportedFormatError(f"{parsed.display} is not DL-JSON, JSON, HDF5 or a pickle "
-                                     "(by its content); open it with the tool that wrote it")
+        raise UnsupportedFormatError(f"{parsed.display} is not DL-JSON, JSON, HDF5, "
+                                     "zstd-compressed DL-JSON or a pickle (by its content); open "
+                                     "it with the tool that wrote it")
     if fmt == "hdf5":
         with open_h5_url(parsed) as f:
             return _hdf5._Reader(options, parsed.display).root(f)
@@ -66,4 +64,4 @@ def load_url(url: str, fmt: str, options) -> Any:
         except (pickle.UnpicklingError, EOFError) as exc:
             raise CorruptFileError(f"{parsed.display} is a damaged pickle ({exc})",
                                    path=parsed.display) from None
-    return loads(read_url_bytes(parsed), device=options.device, path=parsed.display)
+    return FORMATS[fmt].load_bytes(read_url_bytes(parsed), options, parsed.display)

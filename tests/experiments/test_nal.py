@@ -126,3 +126,30 @@ def test_dl_friendly_results_files(tmp_path, fmt) -> None:
     assert run.history["loss"].shape == (500,) and run.metadata["loss"] == 0.0
     assert np.isnan(run.metadata["accuracy"]) and "best_accuracy" not in run.metadata
     assert run.metadata["started"].startswith("2025-01-02")
+
+
+def test_unknown_marker_in_a_result_is_a_typed_error(tmp_path) -> None:
+    from storage import UnknownTypeMarkerError
+
+    path = tmp_path / "h8_results.json"
+    path.write_text(json.dumps({"runs": [{"run_id": "r1", "weird": {"__type__": "py/object",
+                                                                     "cls": "os.system"}}]}))
+    with pytest.raises(UnknownTypeMarkerError, match="py/object"):
+        load_json(path)
+
+
+def test_datetime_marker_stays_a_datetime(tmp_path) -> None:
+    import datetime as dt
+
+    path = tmp_path / "h9_results.json"
+    path.write_text(json.dumps({"created": {"__type__": "datetime",
+                                            "iso": "2025-07-17T01:06:14"}}))
+    assert load_json(path)["created"] == dt.datetime(2025, 7, 17, 1, 6, 14)
+
+
+def test_broken_result_names_line_and_column(tmp_path) -> None:
+    path = tmp_path / "h10_results.json"
+    path.write_text('{"runs": [\n  {"run_id": }]}')
+    with pytest.raises(CorruptFileError) as info:
+        load_json(path)
+    assert info.value.line == 2
