@@ -78,6 +78,7 @@ from ._remote import (
     redact,
 )
 from ._remote import set_default_options as set_default_remote_options
+from ._units import human_bytes
 
 
 def _version() -> str:
@@ -95,6 +96,7 @@ __all__ = [
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",
+    "human_bytes",
     "MigrationOptions",
     "MigrationPlan",
     "MigrationReport",

@@ -19,18 +19,6 @@ from gui import settings as loupe_settings
 SETTINGS_PREFIX = "wizard/"
 
 
-def human_bytes(n: int | float | None) -> str:
-    """``1536`` -> ``"1.5 KB"``; ``None`` -> an em dash (size not known)."""
-    if n is None:
-        return "\u2014"
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(value) < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"  # unreachable, keeps type checkers calm
-
-
 def human_seconds(seconds: float | None) -> str:
     """``75.2`` -> ``"1 min 15 s"``; small values keep a decimal; ``None`` -> an em dash."""
     if seconds is None:
