@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from gui.browser.axis_controls import AxisControls
-from gui.browser.view_base import DataView, numeric
+from gui.browser.view_base import UNSUPPORTED, DataView, numeric
 from storage import NodeInfo, Source
 
 PREVIEW_BUDGET = 64 * 1024 * 1024
@@ -38,9 +38,11 @@ class CurveView(DataView):
         self.axes.changed.connect(lambda: self._read(PREVIEW_BUDGET))
         self._data: np.ndarray | None = None
 
-    @staticmethod
-    def applicable(node: NodeInfo) -> bool:
-        return node.is_dataset and bool(node.shape) and numeric(node) and max(node.shape) > 1
+    @classmethod
+    def priority(cls, node: NodeInfo) -> int:
+        if not (node.is_dataset and node.shape and numeric(node) and max(node.shape) > 1):
+            return UNSUPPORTED
+        return 30 if len(node.shape) == 1 else 5  # the first choice for 1-D numbers
 
     def show_node(self, source: Source, node: NodeInfo) -> None:
         super().show_node(source, node)

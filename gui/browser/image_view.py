@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from gui import settings as loupe_settings
 from gui.browser.axis_controls import AxisControls
-from gui.browser.view_base import DataView, numeric
+from gui.browser.view_base import UNSUPPORTED, DataView, numeric
 from storage import NodeInfo, Source
 
 BUDGET = 64 * 1024 * 1024
@@ -47,11 +47,14 @@ class ImageView(DataView):
         self._data: np.ndarray | None = None
         self._set_colormap(self.cmap.currentText())
 
-    @staticmethod
-    def applicable(node: NodeInfo) -> bool:
+    @classmethod
+    def priority(cls, node: NodeInfo) -> int:
         shape = node.shape or ()
-        return (node.is_dataset and len(shape) >= 2 and numeric(node, complex_ok=False)
-                and sorted(shape)[-2] >= MIN_SIDE)
+        if not (node.is_dataset and len(shape) >= 2 and numeric(node, complex_ok=False)
+                and sorted(shape)[-2] >= MIN_SIDE):
+            return UNSUPPORTED
+        # The first choice when both image sides are 16 or more; else a tab behind the table.
+        return 40 if min(sorted(shape)[-2:]) >= 16 else 5
 
     def show_node(self, source: Source, node: NodeInfo) -> None:
         super().show_node(source, node)
