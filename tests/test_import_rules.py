@@ -90,8 +90,8 @@ STORAGE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("__init__",),
 )
 # gui modules that must stay importable without Qt (computations the tests and the CLI use).
-QT_FREE_GUI = ("gui/plots/smoothing.py", "gui/plots/envelope.py", "gui/plots/plot_data.py",
-               "gui/plots/series_data.py", "gui/browser/tree_items.py")
+QT_FREE_GUI = ("gui/messages.py", "gui/plots/smoothing.py", "gui/plots/envelope.py",
+               "gui/plots/plot_data.py", "gui/plots/series_data.py", "gui/browser/tree_items.py")
 QT_ROOTS = ("PySide6", "pyqtgraph", "shiboken6")
 
 

@@ -302,3 +302,10 @@ def test_views_declare_priorities_and_the_best_wins() -> None:
     assert best_view(node((500,), kind="U")) == "Table"  # text: no curve
     group = NodeInfo(path="/g", name="g", kind=NodeKind.GROUP)
     assert [v.title for v in VIEWS if v.applicable(group)] == ["Value"]
+
+
+def test_panel_reports_through_its_signal(qtbot, panel, tmp_path) -> None:
+    with qtbot.waitSignal(panel.status_message, timeout=10_000,
+                          check_params_cb=lambda text: "Cannot open" in text) as blocker:
+        panel.open_paths([str(tmp_path / "missing.h5")])
+    assert "missing.h5" in blocker.args[0]

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from gui.wizard.common import human_bytes, human_seconds, reveal_target, split_patterns
+from gui.messages import human_bytes, human_seconds
+from gui.wizard.common import reveal_target, split_patterns
 from gui.wizard.report_model import KindFilter, reason_text, report_model, totals_lines
 
 
