@@ -91,7 +91,7 @@ class Context:
         index = int(data[len(self.prefix):])
         view = self.blobs[index]
         if d.get("__type__") in self.keep:  # a kept marker outlives the file's buffer
-            d["data"] = bytes(view).decode("ascii")
+            d["data"] = str(view, "ascii")
         elif d.get("encoding") == "base64" and "__type__" in d:
             d["data"] = Blob(view)
         else:  # a long string that is no payload: give the exact string JSON would
