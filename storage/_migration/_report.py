@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .._atomic import atomic_write_bytes
+from .._formats import read_json
 from .._units import human_bytes
 from ._model import REPORT_PREFIX
 
@@ -104,8 +105,9 @@ class MigrationReport:
 
     @classmethod
     def load(cls, path: str | Path) -> MigrationReport:
-        """Read a report written by :meth:`save` (its JSON form)."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        """Read a report written by :meth:`save` (its JSON form); broken text is a
+        :class:`CorruptFileError` naming the line and column (the one JSON reader's)."""
+        data = read_json(Path(path))
         if not isinstance(data, dict) or "loupe_report" not in data:
             from .._errors import MigrationError
 
