@@ -24,9 +24,9 @@ import numpy as np
 
 from .._atomic import atomic_write_bytes
 from .._errors import CorruptFileError
-from .._formats import read_json
+from .._formats import FORMATS, read_json
 
-SUFFIX = ".json.zst"
+SUFFIX = FORMATS["zstd_json"].SUFFIXES[0]  # ".json.zst": the registry names the format
 
 
 def encode_array(values: np.ndarray) -> dict[str, Any]:

@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 
 from .._errors import StorageFileNotFoundError
+from .._formats import FORMATS
 from .._remote._url import is_remote_url
 from ._series_h5 import AXIS_NAMES, SeriesReader, SeriesWriter, dataset_options, write_whole
 from ._series_json import SUFFIX as JSON_SUFFIX
 from ._series_json import read_json_history, write_json_history
 
-H5_SUFFIX = ".h5"
+H5_SUFFIX = FORMATS["hdf5"].SUFFIXES[0]  # ".h5"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]")
 
 
