@@ -58,3 +58,21 @@ def test_damaged_zstd_frame_is_a_typed_error(tmp_path) -> None:
     path.write_bytes(b"\x28\xb5\x2f\xfd" + b"\x00garbage" * 4)
     with pytest.raises(CorruptFileError, match="damaged zstd data"):
         open_source(path)
+
+
+def test_history_opens_in_the_files_tab(qtbot, history) -> None:
+    from browser.gui_helpers import wait_idle
+
+    from gui.browser.panel import BrowserPanel
+
+    path, loss = history
+    panel = BrowserPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.open_paths([str(path)])
+    wait_idle(qtbot, panel)
+    panel.show_target("/series/loss")
+    wait_idle(qtbot, panel)
+    assert panel.model.node(panel.tree.currentIndex()).path == "/series/loss"
+    assert panel.viewer.current_view().title == "Curve"
+    np.testing.assert_array_equal(panel.viewer.current_view().shown_data(), loss)
