@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from gui.browser.axis_controls import AxisControls
 from gui.browser.view_base import UNSUPPORTED, DataView, numeric
+from gui.messages import human_bytes
 from storage import NodeInfo, Source
 
 PREVIEW_BUDGET = 64 * 1024 * 1024
@@ -73,7 +74,7 @@ class CurveView(DataView):
         notes = [label] if label else []
         if result.strided:
             notes.append(f"Preview: every {result.stride}th point (the series is larger than "
-                         f"{PREVIEW_BUDGET // 2**20} MiB).")
+                         f"{human_bytes(PREVIEW_BUDGET)}).")
             self.full_button.show()
         self.show_message(" ".join(notes))
 

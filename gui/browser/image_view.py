@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 from gui import settings as loupe_settings
 from gui.browser.axis_controls import AxisControls
 from gui.browser.view_base import UNSUPPORTED, DataView, numeric
+from gui.messages import human_bytes
 from storage import NodeInfo, Source
 
 BUDGET = 64 * 1024 * 1024
@@ -86,7 +87,7 @@ class ImageView(DataView):
         notes = [f"Note: {self.node.warning}."] if getattr(self.node, "warning", "") else []
         if result.strided:
             notes.append(f"Preview: one pixel in {result.stride} along each axis (the image is "
-                         f"larger than {BUDGET // 2**20} MiB).")
+                         f"larger than {human_bytes(BUDGET)}).")
         self.show_message(" ".join(notes))
 
     def _slice_text(self) -> str:
