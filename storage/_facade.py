@@ -19,7 +19,7 @@ from ._errors import (
     StorageWriteError,
     UnsupportedFormatError,
 )
-from ._formats import FORMATS, LoadOptions, SaveOptions, detect_path
+from ._formats import FORMATS, LoadOptions, SaveOptions, detect_path, unknown_content
 from ._formats._scan import array_bytes
 from ._remote._url import is_remote_url
 
@@ -92,9 +92,7 @@ class DLFriendlyStorage:
             if fmt == "auto":
                 fmt = detect_path(path)
                 if fmt is None:
-                    raise UnsupportedFormatError(
-                        f"{path} is not DL-JSON, JSON, HDF5, zstd-compressed DL-JSON or a pickle "
-                        "(by its content); open it with the tool that wrote it")
+                    raise unknown_content(path)
             return FORMATS[fmt].load(path, LoadOptions(trusted=trusted, device=device))
 
     def choose_format(self, data: Any) -> str:

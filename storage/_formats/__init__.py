@@ -12,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .._errors import UnsupportedFormatError
 from . import _compressed, _hdf5, _json, _pickle, _zstd_json
 from ._options import LoadOptions, SaveOptions
 
@@ -63,10 +64,18 @@ def read_json_bytes(raw: bytes, where: object, options: LoadOptions = LoadOption
     return FORMATS[fmt if fmt in TEXT_FORMATS else "json"].load_bytes(raw, options, where)
 
 
+def unknown_content(where: object) -> UnsupportedFormatError:
+    """The error for a file whose content matches no format of the registry."""
+    return UnsupportedFormatError(
+        f"{where} is not DL-JSON, JSON, HDF5, zstd-compressed DL-JSON or a pickle (by its "
+        "content); open it with the tool that wrote it")
+
+
 def describe(name: str) -> str:
     """A few words on the format ``name`` for messages ("an HDF5 file (already DL-friendly)")."""
     return FORMATS[name].DESCRIPTION
 
 
 __all__ = ["FORMATS", "HDF5_SUFFIXES", "HEAD_BYTES", "TEXT_FORMATS", "LoadOptions", "SaveOptions",
-           "describe", "detect_path", "read_head", "read_json", "read_json_bytes", "sniff"]
+           "describe", "detect_path", "read_head", "read_json", "read_json_bytes", "sniff",
+           "unknown_content"]

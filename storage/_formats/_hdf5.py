@@ -81,6 +81,11 @@ def _check_room(folder: Path, need: int) -> None:
         raise OSError(errno.EFBIG, f"needs about {need >> 20} MiB, over the file size limit")
 
 
+def load_open(f: Any, options: LoadOptions, where: object) -> Any:
+    """The document in an already open h5py-like file (a remote object, an HSDS domain)."""
+    return _Reader(options, where).root(f)
+
+
 def load(path: Path, options: LoadOptions) -> Any:
     import h5py
 
