@@ -13,6 +13,7 @@ from storage import (
     HybridExperimentStorage,
     NALChromaIntegration,
     TimeSeriesConfig,
+    UnknownTypeMarkerError,
 )
 from storage._experiments._nal import load_json, parse_results
 
@@ -128,13 +129,16 @@ def test_dl_friendly_results_files(tmp_path, fmt) -> None:
     assert run.metadata["started"].startswith("2025-01-02")
 
 
-def test_unknown_marker_in_a_result_is_a_typed_error(tmp_path) -> None:
-    from storage import UnknownTypeMarkerError
-
+@pytest.mark.parametrize(("text", "error", "says"), [
+    (json.dumps({"runs": [{"run_id": "r1", "x": {"__type__": "py/object", "cls": "os.system"}}]}),
+     UnknownTypeMarkerError, "py/object"),
+    ('{"runs": [\n  {"run_id": }]}', CorruptFileError, "line 2"),
+], ids=["unknown-marker", "broken-json"])
+def test_bad_result_is_a_typed_error(tmp_path, text, error, says) -> None:
+    # Never silently changed into a plain dict or a string (the old fallback decoder did that).
     path = tmp_path / "h8_results.json"
-    path.write_text(json.dumps({"runs": [{"run_id": "r1", "weird": {"__type__": "py/object",
-                                                                     "cls": "os.system"}}]}))
-    with pytest.raises(UnknownTypeMarkerError, match="py/object"):
+    path.write_text(text)
+    with pytest.raises(error, match=says):
         load_json(path)
 
 
@@ -145,11 +149,3 @@ def test_datetime_marker_stays_a_datetime(tmp_path) -> None:
     path.write_text(json.dumps({"created": {"__type__": "datetime",
                                             "iso": "2025-07-17T01:06:14"}}))
     assert load_json(path)["created"] == dt.datetime(2025, 7, 17, 1, 6, 14)
-
-
-def test_broken_result_names_line_and_column(tmp_path) -> None:
-    path = tmp_path / "h10_results.json"
-    path.write_text('{"runs": [\n  {"run_id": }]}')
-    with pytest.raises(CorruptFileError) as info:
-        load_json(path)
-    assert info.value.line == 2
