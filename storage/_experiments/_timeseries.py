@@ -202,7 +202,7 @@ def read_history_file(path: Path, metrics: Sequence[str] | None = None) -> dict[
     """Read a history file of either kind (HDF5 layout or ``.json.zst``); HDF5 also by URL."""
     location = str(path) if is_remote_url(str(path)) else Path(path)
     path = Path(path)
-    if path.name.endswith(H5_SUFFIX) or path.suffix in (".hdf5", ".hdf"):
+    if path.name.lower().endswith(FORMATS["hdf5"].SUFFIXES):  # by name: it may be a URL
         with SeriesReader(location) as reader:
             # metrics the file does not hold are left out, like in the JSON branch below
             names = [m for m in metrics if reader.has(m)] if metrics is not None \
