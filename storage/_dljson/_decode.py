@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from .._errors import UnknownTypeMarkerError
+from .._errors import CorruptFileError, UnknownTypeMarkerError
 from ._arrays import decode_array, decode_tensor
 from ._payload import Blob
 from ._scalars import (
@@ -91,7 +91,11 @@ class Context:
         index = int(data[len(self.prefix):])
         view = self.blobs[index]
         if d.get("__type__") in self.keep:  # a kept marker outlives the file's buffer
-            d["data"] = str(view, "ascii")
+            try:
+                d["data"] = str(view, "utf-8")  # base64 when intact; checked when decoded
+            except UnicodeDecodeError as exc:
+                raise CorruptFileError(f"a {d['__type__']} payload is not text (byte "
+                                       f"0x{view[exc.start]:02X}); the file is damaged") from None
         elif d.get("encoding") == "base64" and "__type__" in d:
             d["data"] = Blob(view)
         else:  # a long string that is no payload: give the exact string JSON would

@@ -23,6 +23,7 @@ FORMATS: dict[str, ModuleType] = {
 # Formats holding DL-JSON text: the browser shows them as a JSON tree.
 TEXT_FORMATS = frozenset(name for name, m in FORMATS.items() if m.TEXT)
 HDF5_SUFFIXES = _hdf5.FAMILY_SUFFIXES
+HDF5_SIGNATURE = _hdf5.SIGNATURE
 HEAD_BYTES = 8192  # enough for an HDF5 signature behind a userblock of up to 4 KiB
 
 
@@ -76,6 +77,6 @@ def describe(name: str) -> str:
     return FORMATS[name].DESCRIPTION
 
 
-__all__ = ["FORMATS", "HDF5_SUFFIXES", "HEAD_BYTES", "TEXT_FORMATS", "LoadOptions", "SaveOptions",
-           "describe", "detect_path", "read_head", "read_json", "read_json_bytes", "sniff",
-           "unknown_content"]
+__all__ = ["FORMATS", "HDF5_SIGNATURE", "HDF5_SUFFIXES", "HEAD_BYTES", "TEXT_FORMATS",
+           "LoadOptions", "SaveOptions", "describe", "detect_path", "read_head", "read_json",
+           "read_json_bytes", "sniff", "unknown_content"]
