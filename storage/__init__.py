@@ -6,6 +6,7 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 
 from __future__ import annotations
 
+from ._atomic import atomic_path
 from ._dljson import TorchUnavailableWarning
 from ._errors import (
     CorruptFileError,
@@ -35,10 +36,11 @@ from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
 from ._experiments._index_fields import FieldInfo
 from ._experiments._lab import IndexSummary, Lab
 from ._experiments._metrics_h5 import load_metrics, save_metrics
+from ._experiments._query_filters import FilterSuggestion, suggest_filters
 from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
-from ._experiments._where import WhereSyntaxError, parse_where
+from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
     MigrationOptions,
@@ -95,6 +97,7 @@ def _version() -> str:
 __version__ = _version()
 
 __all__ = [
+    "atomic_path",
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",
@@ -155,6 +158,10 @@ __all__ = [
     "FieldInfo",
     "Hit",
     "WhereSyntaxError",
+    "UnknownFieldError",
+    "FilterSuggestion",
+    "suggest_filters",
+    "check_where",
     "embed_texts",
     "parse_where",
     "SeriesReader",

@@ -30,6 +30,8 @@ from ._index import ChromaConfig, ExperimentIndex, Hit
 from ._index_fields import FieldInfo
 from ._lab_scan import LabFiles, file_stamp, resolve_series
 from ._nal import RunRecord, load_json, parse_results
+from ._query_filters import FilterSuggestion, suggest_filters
+from ._run_text import finish_document, report_metadata
 from ._series_h5 import SeriesReader
 from ._timeseries import H5_SUFFIX, read_history_file
 
@@ -208,8 +210,8 @@ class Lab:
         records = self._records(path)
         for rec in records:
             for report in reports.get(rec.hypothesis_id, []):
-                rec.metadata.update(report.metadata)
-                rec.document += " " + report.text
+                rec.metadata.update(report_metadata(report.text, report.metadata))
+            rec.document = finish_document(rec.document, rec.metadata)
         return records
 
     def _records(self, path: Path) -> list[RunRecord]:
@@ -229,10 +231,15 @@ class Lab:
 
     # -- searching -----------------------------------------------------------------------------
     def search(self, text: str | None = None, where: str | dict | None = None, limit: int = 50,
-               sort_by: str | None = None, descending: bool = True) -> list[Hit]:
-        """Semantic search, filters and sorted listings over the lab's runs."""
+               sort_by: str | None = None, descending: bool = True,
+               mode: str = "hybrid") -> list[Hit]:
+        """Hybrid search (ids, meaning, words), filters and sorted listings over the lab's runs."""
         return self.index.query(text=text, where=where, limit=limit, sort_by=sort_by,
-                                descending=descending)
+                                descending=descending, mode=mode)
+
+    def suggest_filters(self, text: str) -> list[FilterSuggestion]:
+        """Filters the words of ``text`` name ("on svhn", "lr 1e-3"): offered, never applied."""
+        return suggest_filters(text, self.fields()) if text and text.strip() else []
 
     def fields(self) -> dict[str, FieldInfo]:
         return self.index.fields()
