@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ._index import ChromaConfig, ExperimentIndex, Hit
-from ._nal import load_json, parse_lab_report, parse_results
+from ._nal import parse_results
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage, read_history_file
 
 
@@ -124,26 +124,23 @@ class NALChromaIntegration:
     def index_results_dir(self, folder: str | Path) -> ResultsDirSummary:
         """Index ``{hypothesis_id}_results.json`` files; lab reports add their summary text.
 
-        A malformed file is reported in the summary and skipped.
+        The folder is read by the same NAL source as a lab's (:mod:`.sources`); a malformed
+        file is reported in the summary and skipped.
         """
+        from .sources import NalSource
+
         folder = Path(folder)
-        summary = ResultsDirSummary()
-        reports: dict[str, list] = {}
-        for path in sorted(folder.glob("lab_report_*.json")):
+        source = NalSource(folder, [folder])
+        summary = ResultsDirSummary(failed=source.context_failures())
+        for unit in source.units():
             try:
-                report = parse_lab_report(load_json(path), path.stem[len("lab_report_"):])
-            except Exception as exc:
-                summary.failed.append((path, str(exc)))
-                continue
-            for hid in report.hypotheses:
-                reports.setdefault(hid, []).append(report)
-        for path in sorted(folder.glob("*_results.json")):
-            hid = path.name[: -len("_results.json")]
-            extra = " ".join(r.text for r in reports.get(hid, []))
-            meta = {k: v for r in reports.get(hid, []) for k, v in r.metadata.items()}
-            meta["result_path"] = str(path)
-            try:
-                summary.indexed += self.index_experiment_result(load_json(path), hid, extra, meta)
+                records = source.records(unit)
+                for rec in records:
+                    meta = {k: v for k, v in rec.metadata.items() if k != "series"}
+                    self.storage.store_experiment(rec.experiment_id, meta, rec.history,
+                                                  rec.document)
             except Exception as exc:  # one bad file never stops the folder
-                summary.failed.append((path, str(exc)))
+                summary.failed.append((unit.path, str(exc)))
+                continue
+            summary.indexed += [r.experiment_id for r in records]
         return summary

@@ -1,0 +1,222 @@
+"""TensorBoard log directories: one run per folder holding ``events.out.tfevents.*`` files.
+
+Scalars (``simple_value`` and the scalars plugin's tensors) become the run's series; the HParams
+plugin's session start info becomes its config; the last value of each tag is metadata. Events
+are decoded with TensorBoard's own protos (the ``tensorboard`` package, extra
+``loupe-lab[tensorboard]``); records are framed and checked here so that image, histogram and
+audio summaries are skipped after a look at their plugin name, never decoded into arrays (what
+TensorBoard's EventAccumulator does, its issue #6076). CRCs use ``google_crc32c`` when present.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..._errors import CorruptFileError, MissingDependencyError
+from .._nal import RunRecord, run_document
+from ._base import Unit, files_signature, relative_key
+
+EVENTS_GLOB = "events.out.tfevents.*"
+_SKIP_DIRS = {".loupe", ".git", "__pycache__"}
+X_KEYS = ("step", "wall_time")
+
+
+def _protos() -> tuple[Any, Any]:
+    try:
+        from tensorboard.compat.proto import event_pb2
+        from tensorboard.plugins.hparams import plugin_data_pb2
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "reading TensorBoard logs needs the tensorboard package: "
+            "pip install 'loupe-lab[tensorboard]'") from exc
+    return event_pb2, plugin_data_pb2
+
+
+def _crc() -> Any:
+    try:
+        import google_crc32c
+
+        return google_crc32c.value
+    except ImportError:  # TensorBoard's pure-Python CRC: correct, slower
+        from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import crc32c
+
+        return crc32c
+
+
+def _masked(crc: int) -> int:
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def event_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob(EVENTS_GLOB) if p.is_file())
+
+
+def records(path: Path) -> Iterator[bytes]:
+    """The serialized events of one file; a record cut short (still being written) ends it."""
+    crc = _crc()
+    with open(path, "rb") as f:
+        data = f.read()
+    pos, end = 0, len(data)
+    while pos + 12 <= end:
+        (length,), (head_crc,) = struct.unpack_from("<Q", data, pos), \
+            struct.unpack_from("<I", data, pos + 8)
+        if _masked(crc(data[pos:pos + 8])) != head_crc:
+            raise CorruptFileError(f"{path.name}: damaged event record at byte {pos}", path=path)
+        start, stop = pos + 12, pos + 12 + length
+        if stop + 4 > end:
+            return  # a writer is appending: the rest comes with the next refresh
+        payload = data[start:stop]
+        if _masked(crc(payload)) != struct.unpack_from("<I", data, stop)[0]:
+            raise CorruptFileError(f"{path.name}: damaged event record at byte {pos}", path=path)
+        yield payload
+        pos = stop + 4
+
+
+class RunScalars:
+    """Everything Loupe keeps of one run folder: scalars per tag, and hyperparameters."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, list[int]] = {}
+        self.times: dict[str, list[float]] = {}
+        self.values: dict[str, list[float]] = {}
+        self.hparams: dict[str, Any] = {}
+
+    def add(self, tag: str, step: int, wall_time: float, value: float) -> None:
+        self.steps.setdefault(tag, []).append(step)
+        self.times.setdefault(tag, []).append(wall_time)
+        self.values.setdefault(tag, []).append(value)
+
+
+def read_folder(folder: Path) -> RunScalars:
+    """Scalars and hparams of every event file in ``folder`` (not its subfolders)."""
+    event_pb2, plugin_data_pb2 = _protos()
+    out = RunScalars()
+    event = event_pb2.Event()
+    for path in event_files(folder):
+        for raw in records(path):
+            event.ParseFromString(raw)
+            if not event.HasField("summary"):
+                continue
+            for value in event.summary.value:
+                kind = value.WhichOneof("value")
+                plugin = value.metadata.plugin_data.plugin_name
+                if kind == "simple_value":
+                    out.add(value.tag, event.step, event.wall_time, value.simple_value)
+                elif plugin == "scalars" and kind == "tensor":
+                    out.add(value.tag, event.step, event.wall_time, _tensor_scalar(value.tensor))
+                elif plugin == "hparams":
+                    out.hparams.update(_hparams(plugin_data_pb2,
+                                                value.metadata.plugin_data.content))
+                # images, histograms, audio, text: skipped without decoding their payload
+    return out
+
+
+def _tensor_scalar(tensor: Any) -> float:
+    for field in ("float_val", "double_val", "int_val", "int64_val"):
+        values = getattr(tensor, field)
+        if len(values):
+            return float(values[0])
+    if tensor.tensor_content:
+        dtype = {1: "<f4", 2: "<f8", 3: "<i4", 9: "<i8"}.get(tensor.dtype, "<f4")
+        return float(np.frombuffer(tensor.tensor_content, dtype=dtype)[0])
+    return float("nan")
+
+
+def _hparams(plugin_data_pb2: Any, content: bytes) -> dict[str, Any]:
+    data = plugin_data_pb2.HParamsPluginData()
+    data.ParseFromString(content)
+    if not data.HasField("session_start_info"):
+        return {}
+    out: dict[str, Any] = {}
+    for name, value in data.session_start_info.hparams.items():
+        kind = value.WhichOneof("kind")
+        out[name] = getattr(value, kind) if kind in ("number_value", "string_value",
+                                                      "bool_value") else None
+    return {k: v for k, v in out.items() if v is not None}
+
+
+class TensorBoardSource:
+    """Every folder below ``root`` that holds event files is one run."""
+
+    kind = "tensorboard"
+
+    def __init__(self, root: Path, folders: list[Path]) -> None:
+        self.root = root
+        self.folders = folders
+
+    @classmethod
+    def run_folders(cls, root: Path) -> list[Path]:
+        found = set()
+        stack = [root]
+        while stack:  # os.scandir-based walk that skips .loupe and hidden tool folders
+            folder = stack.pop()
+            try:
+                entries = list(folder.iterdir())
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name in _SKIP_DIRS:
+                    continue
+                if entry.name.startswith("events.out.tfevents."):
+                    found.add(folder)
+                elif entry.is_dir() and not entry.is_symlink():
+                    stack.append(entry)
+        return sorted(found)
+
+    @classmethod
+    def detect(cls, root: Path) -> TensorBoardSource | None:
+        folders = cls.run_folders(root)
+        return cls(root, folders) if folders else None
+
+    def units(self) -> list[Unit]:
+        return [Unit(relative_key(self.root, f), f, files_signature(event_files(f)))
+                for f in self.folders]
+
+    def context_sig(self) -> str:
+        return ""
+
+    def context_failures(self) -> list[tuple[Path, str]]:
+        return []
+
+    def records(self, unit: Unit) -> list[RunRecord]:
+        run = read_folder(unit.path)
+        if not run.values and not run.hparams:
+            return []
+        run_id = f"tb:{unit.key}"
+        meta: dict[str, Any] = {"experiment_id": run_id, "kind": "run", "source": self.kind,
+                                "run_name": unit.key, "logdir": str(self.root),
+                                "series": f"{self.kind}:{unit.path}", "timeseries_path": "",
+                                "result_path": str(unit.path)}
+        meta.update({k: v for k, v in run.hparams.items() if isinstance(v, str | int | float)})
+        for tag, values in run.values.items():
+            meta[tag] = values[-1]
+        steps = [s[-1] for s in run.steps.values() if s]
+        meta["steps"] = max(steps) if steps else 0
+        meta["status"] = "done"
+        meta.setdefault("architecture", str(run.hparams.get("model", "unknown")))
+        hyp = {"hypothesis": None}
+        doc = run_document(meta, hyp, f"TensorBoard run {unit.key}; scalars: "
+                           + ", ".join(sorted(run.values)[:20]), {})
+        return [RunRecord(run_id, "", meta, doc)]
+
+    # -- series, by locator --------------------------------------------------------------------
+    @staticmethod
+    def series_metrics(target: str) -> list[str]:
+        return sorted(read_folder(Path(target)).values)
+
+    @staticmethod
+    def read_series(target: str, metrics: Sequence[str] | None) -> dict[str, np.ndarray]:
+        """``metric`` arrays and, from the first one asked for, its ``step`` and ``wall_time``."""
+        run = read_folder(Path(target))
+        names = [m for m in (metrics if metrics is not None else sorted(run.values))
+                 if m in run.values]
+        out: dict[str, np.ndarray] = {m: np.asarray(run.values[m], dtype="f8") for m in names}
+        if names:
+            out["step"] = np.asarray(run.steps[names[0]], dtype="i8")
+            out["wall_time"] = np.asarray(run.times[names[0]], dtype="f8")
+        return out
