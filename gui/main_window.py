@@ -20,6 +20,7 @@ from gui.browser.panel import BrowserPanel
 from gui.experiments_panel import ExperimentsPanel
 from gui.icons import app_icon
 from gui.workers import submit
+from storage import experiment_sources
 
 FILE_FILTER = (
     "Results (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4 *.cdf *.json *.json.zst *.dlj);;"
@@ -211,9 +212,9 @@ class MainWindow(QMainWindow):
 
 
 def _is_lab(path: str) -> bool:
-    """In a worker: does this folder hold a lab (an index or results files)?"""
+    """In a worker: does this folder hold experiments (an index, or any source Loupe reads)?"""
     folder = Path(path)
-    return (folder / ".loupe").exists() or any(folder.glob("*_results.json"))
+    return (folder / ".loupe").exists() or bool(experiment_sources(folder))
 
 
 def _is_converting(wizard: QWizard) -> bool:

@@ -38,6 +38,7 @@ from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
 from ._experiments._where import WhereSyntaxError, parse_where
+from ._experiments.sources import experiment_sources
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
     MigrationOptions,
@@ -117,6 +118,7 @@ __all__ = [
     "parent_path",
     "value_text",
     "index_remote_lab",
+    "experiment_sources",
     "parse_url",
     "redact",
     "set_default_remote_options",

@@ -67,4 +67,9 @@ def series_metrics(locator: str) -> list[str]:
 
 
 __all__ = ["SOURCE_TYPES", "NalSource", "Source", "Unit", "detect_sources", "read_series",
-           "series_kind", "series_metrics"]
+           "series_kind", "series_metrics", "experiment_sources"]
+
+
+def experiment_sources(root: str | Path) -> list[str]:
+    """The kinds of experiment stores in a folder (``["nal", "tensorboard"]``), for messages."""
+    return [s.kind for s in detect_sources(Path(root).expanduser())]

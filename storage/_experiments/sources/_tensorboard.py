@@ -10,6 +10,7 @@ TensorBoard's EventAccumulator does, its issue #6076). CRCs use ``google_crc32c`
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -145,37 +146,40 @@ class TensorBoardSource:
 
     kind = "tensorboard"
 
-    def __init__(self, root: Path, folders: list[Path]) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
-        self.folders = folders
 
     @classmethod
-    def run_folders(cls, root: Path) -> list[Path]:
+    def run_folders(cls, root: Path, first_only: bool = False,
+                    max_depth: int = 64) -> list[Path]:
+        """Folders below ``root`` holding event files (skipping ``.loupe`` and tool folders)."""
         found = set()
-        stack = [root]
-        while stack:  # os.scandir-based walk that skips .loupe and hidden tool folders
-            folder = stack.pop()
+        stack = [(root, 0)]
+        while stack:
+            folder, depth = stack.pop()
             try:
-                entries = list(folder.iterdir())
+                entries = list(os.scandir(folder))
             except OSError:
                 continue
             for entry in entries:
                 if entry.name in _SKIP_DIRS:
                     continue
                 if entry.name.startswith("events.out.tfevents."):
-                    found.add(folder)
-                elif entry.is_dir() and not entry.is_symlink():
-                    stack.append(entry)
+                    found.add(Path(folder))
+                    if first_only:
+                        return sorted(found)
+                elif depth < max_depth and entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), depth + 1))
         return sorted(found)
 
     @classmethod
     def detect(cls, root: Path) -> TensorBoardSource | None:
-        folders = cls.run_folders(root)
-        return cls(root, folders) if folders else None
+        """Cheap: stops at the first event file, at most 6 folders deep."""
+        return cls(root) if cls.run_folders(root, first_only=True, max_depth=6) else None
 
     def units(self) -> list[Unit]:
         return [Unit(relative_key(self.root, f), f, files_signature(event_files(f)))
-                for f in self.folders]
+                for f in self.run_folders(self.root)]
 
     def context_sig(self) -> str:
         return ""
