@@ -8,8 +8,8 @@ import sys
 
 import h5py
 import numpy as np
-
 from conftest import REPO, subprocess_env
+
 from storage import Lab, experiment_sources
 
 
