@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -31,3 +32,65 @@ def write_tensorboard_run(folder: Path, steps: int = 50, lr: float = 1e-3,
                            {"hparam/accuracy": 0.9}):
         hp.file_writer.add_summary(summary)
     hp.close()
+
+
+def write_trainer_folder(out: Path, steps: int = 40) -> None:
+    """A Trainer output folder: a TrainerState saved by transformers (or its JSON, same bytes),
+    a checkpoint, results files, a model config, and a training_args.bin that must not load."""
+    out.mkdir(parents=True)
+    history = []
+    for step in range(1, steps + 1):
+        history.append({"epoch": step / 10, "step": step, "loss": 2.0 / step,
+                        "learning_rate": 5e-5 * (1 - step / steps), "grad_norm": 1.0})
+        if step % 10 == 0:
+            history.append({"epoch": step / 10, "step": step, "eval_loss": 1.5 / step,
+                            "eval_accuracy": 0.5 + step / 100})
+    fields = {"best_metric": 0.9, "best_model_checkpoint": str(out / f"checkpoint-{steps}"),
+              "global_step": steps, "epoch": steps / 10, "max_steps": steps,
+              "num_train_epochs": 4, "log_history": history}
+    try:
+        from transformers.trainer_callback import TrainerState
+
+        state = TrainerState(**fields)
+        state.save_to_json(str(out / "trainer_state.json"))
+        (out / f"checkpoint-{steps}").mkdir()
+        state.save_to_json(str(out / f"checkpoint-{steps}" / "trainer_state.json"))
+    except ImportError:  # the format TrainerState.save_to_json writes: its fields as JSON
+        for folder in (out, out / f"checkpoint-{steps}"):
+            folder.mkdir(exist_ok=True)
+            (folder / "trainer_state.json").write_text(json.dumps(fields, indent=2) + "\n")
+    (out / "all_results.json").write_text(json.dumps({"eval_accuracy": 0.9, "epoch": 4.0}))
+    (out / "config.json").write_text(json.dumps(
+        {"architectures": ["BertForSequenceClassification"], "model_type": "bert",
+         "hidden_size": 768}))
+    (out / "training_args.bin").write_bytes(b"\x80\x04not a pickle to load\x94.")
+
+
+def write_csv_logger(save_dir: Path, versions: int = 2, epochs: int = 5) -> None:
+    """Lightning CSVLogger's files (format of lightning.pytorch.loggers.CSVLogger): sparse rows,
+    one column per logged key, hparams.yaml beside metrics.csv, per version_N."""
+    for v in range(versions):
+        folder = save_dir / "lightning_logs" / f"version_{v}"
+        folder.mkdir(parents=True)
+        (folder / "hparams.yaml").write_text(f"lr: {1e-3 * (v + 1)}\nmodel: resnet{18 + v}\n"
+                                             "batch_size: 32\n")
+        rows = ["epoch,step,train_loss,val_acc,val_loss"]
+        step = 0
+        for epoch in range(epochs):
+            for _ in range(3):
+                step += 1
+                rows.append(f"{epoch},{step},{1.0 / step:.6f},,")
+            rows.append(f"{epoch},{step},,{0.5 + epoch / 20:.4f},{0.8 / (epoch + 1):.4f}")
+        (folder / "metrics.csv").write_text("\n".join(rows) + "\n")
+
+
+LM_EVAL = {
+    "results": {"hellaswag": {"alias": "hellaswag", "acc,none": 0.5, "acc_stderr,none": 0.01,
+                              "acc_norm,none": 0.6, "acc_norm_stderr,none": 0.01},
+                "arc_easy": {"alias": "arc_easy", "acc,none": 0.7, "acc_stderr,none": 0.02}},
+    "versions": {"hellaswag": 1.0, "arc_easy": 1.0},
+    "n-shot": {"hellaswag": 0, "arc_easy": 0},
+    "config": {"model": "hf", "model_args": "pretrained=EleutherAI/pythia-160m",
+               "batch_size": 8, "device": "cpu", "limit": None},
+    "model_name": "EleutherAI/pythia-160m",
+}

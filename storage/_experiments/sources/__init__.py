@@ -15,19 +15,15 @@ from typing import Any
 import numpy as np
 
 from ._base import Source, Unit
+from ._huggingface import HuggingFaceSource
+from ._lightning import LightningCsvSource
+from ._lm_eval import LmEvalSource
 from ._nal_dir import NalSource
+from ._tensorboard import TensorBoardSource
 
-# Tried in this order; each looks for its own files only.
-SOURCE_TYPES: list[Any] = [NalSource]
-
-
-def _register_optional() -> None:
-    from ._tensorboard import TensorBoardSource
-
-    SOURCE_TYPES.append(TensorBoardSource)
-
-
-_register_optional()
+# Tried in this order; each looks for its own files only (heavy packages load on first read).
+SOURCE_TYPES: list[Any] = [NalSource, TensorBoardSource, HuggingFaceSource, LightningCsvSource,
+                           LmEvalSource]
 
 
 def detect_sources(root: Path) -> list[Source]:

@@ -8,10 +8,11 @@ string kept in the manifest (a history file path, or ``kind:path`` for a source'
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -75,3 +76,60 @@ def relative_key(root: Path, path: Path) -> str:
         return path.relative_to(root).as_posix() or "."
     except ValueError:
         return path.as_posix()
+
+
+SKIP_DIRS = {".loupe", ".git", "__pycache__", "node_modules", ".venv"}
+
+
+def walk(root: Path, match: Callable[[str], bool], first_only: bool = False,
+         max_depth: int = 64, skip: Callable[[str], bool] | None = None) -> list[Path]:
+    """Files below ``root`` whose name matches (``os.scandir``; Loupe's and tools' folders and
+    symlinked folders are skipped). ``first_only`` stops at the first: detection stays cheap."""
+    found: list[Path] = []
+    stack = [(str(root), 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name in SKIP_DIRS:
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if depth < max_depth and not (skip and skip(name)):
+                    stack.append((entry.path, depth + 1))
+            elif match(name):
+                found.append(Path(entry.path))
+                if first_only:
+                    return found
+    return sorted(found)
+
+
+class ParsedCache:
+    """The last few parsed files of a source, by path and signature (plots read a run once)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._items: dict[str, tuple[str, Any]] = {}
+
+    def get(self, key: str, sig: str, load: Callable[[], Any]) -> Any:
+        hit = self._items.get(key)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        value = load()
+        self._items.pop(key, None)
+        self._items[key] = (sig, value)
+        while len(self._items) > self.size:
+            self._items.pop(next(iter(self._items)))
+        return value
+
+
+def scalar_items(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The entries that fit in the index's metadata as they are (str, bool, int, float)."""
+    return {str(k): v for k, v in values.items() if isinstance(v, str | bool | int | float)}

@@ -10,7 +10,6 @@ TensorBoard's EventAccumulator does, its issue #6076). CRCs use ``google_crc32c`
 
 from __future__ import annotations
 
-import os
 import struct
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,10 +19,9 @@ import numpy as np
 
 from ..._errors import CorruptFileError, MissingDependencyError
 from .._nal import RunRecord, run_document
-from ._base import Unit, files_signature, relative_key
+from ._base import ParsedCache, Unit, files_signature, relative_key, walk
 
 EVENTS_GLOB = "events.out.tfevents.*"
-_SKIP_DIRS = {".loupe", ".git", "__pycache__"}
 X_KEYS = ("step", "wall_time")
 
 
@@ -117,6 +115,15 @@ def read_folder(folder: Path) -> RunScalars:
     return out
 
 
+_CACHE = ParsedCache()
+
+
+def _cached(folder: Path) -> RunScalars:
+    """A run folder read once per version of its event files (a plot asks several times)."""
+    return _CACHE.get(str(folder), files_signature(event_files(folder)),
+                      lambda: read_folder(folder))
+
+
 def _tensor_scalar(tensor: Any) -> float:
     for field in ("float_val", "double_val", "int_val", "int64_val"):
         values = getattr(tensor, field)
@@ -152,25 +159,10 @@ class TensorBoardSource:
     @classmethod
     def run_folders(cls, root: Path, first_only: bool = False,
                     max_depth: int = 64) -> list[Path]:
-        """Folders below ``root`` holding event files (skipping ``.loupe`` and tool folders)."""
-        found = set()
-        stack = [(root, 0)]
-        while stack:
-            folder, depth = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name in _SKIP_DIRS:
-                    continue
-                if entry.name.startswith("events.out.tfevents."):
-                    found.add(Path(folder))
-                    if first_only:
-                        return sorted(found)
-                elif depth < max_depth and entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), depth + 1))
-        return sorted(found)
+        """Folders below ``root`` holding event files."""
+        files = walk(root, lambda name: name.startswith("events.out.tfevents."), first_only,
+                     max_depth)
+        return sorted({f.parent for f in files})
 
     @classmethod
     def detect(cls, root: Path) -> TensorBoardSource | None:
@@ -211,12 +203,12 @@ class TensorBoardSource:
     # -- series, by locator --------------------------------------------------------------------
     @staticmethod
     def series_metrics(target: str) -> list[str]:
-        return sorted(read_folder(Path(target)).values)
+        return sorted(_cached(Path(target)).values)
 
     @staticmethod
     def read_series(target: str, metrics: Sequence[str] | None) -> dict[str, np.ndarray]:
         """``metric`` arrays and, from the first one asked for, its ``step`` and ``wall_time``."""
-        run = read_folder(Path(target))
+        run = _cached(Path(target))
         names = [m for m in (metrics if metrics is not None else sorted(run.values))
                  if m in run.values]
         out: dict[str, np.ndarray] = {m: np.asarray(run.values[m], dtype="f8") for m in names}
