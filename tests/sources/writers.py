@@ -94,3 +94,27 @@ LM_EVAL = {
                "batch_size": 8, "device": "cpu", "limit": None},
     "model_name": "EleutherAI/pythia-160m",
 }
+
+
+def write_mlflow_store(uri: str, runs: int = 2, steps: int = 20) -> list[str]:
+    """Runs logged through MLflow's client: params, tags, metric histories; the run ids."""
+    pytest.importorskip("mlflow")
+    import os
+
+    os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=uri)
+    exp = client.create_experiment("cifar10")
+    ids = []
+    for i in range(runs):
+        run = client.create_run(exp, run_name=f"run{i}", tags={"team": "vision"})
+        rid = run.info.run_id
+        client.log_param(rid, "lr", str(10 ** -(i + 2)))
+        client.log_param(rid, "model", "resnet18")
+        for step in range(steps):
+            client.log_metric(rid, "loss", 1.0 / (step + 1 + i), step=step)
+            client.log_metric(rid, "accuracy", step / steps, step=step)
+        client.set_terminated(rid)
+        ids.append(rid)
+    return ids

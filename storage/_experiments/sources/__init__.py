@@ -18,12 +18,13 @@ from ._base import Source, Unit
 from ._huggingface import HuggingFaceSource
 from ._lightning import LightningCsvSource
 from ._lm_eval import LmEvalSource
+from ._mlflow import MlflowSource
 from ._nal_dir import NalSource
 from ._tensorboard import TensorBoardSource
 
 # Tried in this order; each looks for its own files only (heavy packages load on first read).
-SOURCE_TYPES: list[Any] = [NalSource, TensorBoardSource, HuggingFaceSource, LightningCsvSource,
-                           LmEvalSource]
+SOURCE_TYPES: list[Any] = [NalSource, TensorBoardSource, MlflowSource, HuggingFaceSource,
+                           LightningCsvSource, LmEvalSource]
 
 
 def detect_sources(root: Path) -> list[Source]:

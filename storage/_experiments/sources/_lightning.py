@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..._errors import CorruptFileError
+from ..._errors import CorruptFileError, MissingDependencyError
 from .._nal import RunRecord, run_document
 from ._base import ParsedCache, Unit, files_signature, relative_key, scalar_items, walk
 
@@ -57,8 +57,11 @@ def _number(text: str) -> float | None:
 def read_hparams(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
-    import yaml
-
+    try:
+        import yaml
+    except ImportError as exc:  # chromadb brings it; a bare install may not have it
+        raise MissingDependencyError("reading hparams.yaml needs PyYAML: pip install pyyaml") \
+            from exc
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
