@@ -38,7 +38,7 @@ from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
 from ._experiments._where import WhereSyntaxError, parse_where
-from ._experiments.sources import experiment_sources
+from ._experiments.sources import CollectionInfo, ForeignChroma, experiment_sources
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
     MigrationOptions,
@@ -119,6 +119,8 @@ __all__ = [
     "value_text",
     "index_remote_lab",
     "experiment_sources",
+    "ForeignChroma",
+    "CollectionInfo",
     "parse_url",
     "redact",
     "set_default_remote_options",

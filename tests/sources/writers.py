@@ -118,3 +118,25 @@ def write_mlflow_store(uri: str, runs: int = 2, steps: int = 20) -> list[str]:
         client.set_terminated(rid)
         ids.append(rid)
     return ids
+
+
+def write_foreign_chroma(folder: Path) -> None:
+    """A ChromaDB written by chromadb directly (as HybridExperimentStorage would): one
+    collection with MiniLM vectors from storage's embedding, one with 8-d vectors."""
+    import chromadb
+    from chromadb.config import Settings
+
+    from storage._experiments._embedding import embed_texts
+
+    client = chromadb.PersistentClient(path=str(folder),
+                                       settings=Settings(anonymized_telemetry=False))
+    col = client.get_or_create_collection("experiments", embedding_function=None)
+    docs = ["resnet18 on cifar10 diverged, loss became NaN", "vit-s on imagenet finished well",
+            "lstm on ptb finished"]
+    col.add(ids=["e1", "e2", "e3"], documents=docs, embeddings=embed_texts(docs),
+            metadatas=[{"lr": 0.1, "architecture": "resnet18", "status": "diverged"},
+                       {"lr": 1e-3, "architecture": "vit-s", "status": "done"},
+                       {"lr": 1e-2, "architecture": "lstm", "status": "done",
+                        "timeseries_path": "timeseries/e3.h5"}])
+    other = client.get_or_create_collection("custom", embedding_function=None)
+    other.add(ids=["x1"], documents=["something"], embeddings=[[0.5] * 8], metadatas=[{"k": 1}])

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._base import Source, Unit
+from ._chroma_folder import ChromaFolderSource, CollectionInfo, ForeignChroma
 from ._huggingface import HuggingFaceSource
 from ._lightning import LightningCsvSource
 from ._lm_eval import LmEvalSource
@@ -23,8 +24,8 @@ from ._nal_dir import NalSource
 from ._tensorboard import TensorBoardSource
 
 # Tried in this order; each looks for its own files only (heavy packages load on first read).
-SOURCE_TYPES: list[Any] = [NalSource, TensorBoardSource, MlflowSource, HuggingFaceSource,
-                           LightningCsvSource, LmEvalSource]
+SOURCE_TYPES: list[Any] = [NalSource, ChromaFolderSource, TensorBoardSource, MlflowSource,
+                           HuggingFaceSource, LightningCsvSource, LmEvalSource]
 
 
 def detect_sources(root: Path) -> list[Source]:
@@ -63,8 +64,9 @@ def series_metrics(locator: str) -> list[str]:
     return []
 
 
-__all__ = ["SOURCE_TYPES", "NalSource", "Source", "Unit", "detect_sources", "read_series",
-           "series_kind", "series_metrics", "experiment_sources"]
+__all__ = ["SOURCE_TYPES", "CollectionInfo", "ForeignChroma", "NalSource", "Source", "Unit",
+           "detect_sources", "experiment_sources", "read_series", "series_kind",
+           "series_metrics"]
 
 
 def experiment_sources(root: str | Path) -> list[str]:
