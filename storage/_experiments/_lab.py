@@ -33,6 +33,7 @@ from ._nal import RunRecord
 from ._series_h5 import SeriesReader
 from ._timeseries import H5_SUFFIX, read_history_file
 from .sources import NalSource, Source, detect_sources, read_series, series_kind
+from .sources._live import PollingSeriesReader
 
 __all__ = ["GROUP_RUNS", "IndexSummary", "Lab"]
 
@@ -178,7 +179,12 @@ class Lab:
         except Exception:
             return []
 
-    def open_reader(self, exp_id: str) -> SeriesReader | None:
-        """A live (SWMR) reader of the run's HDF5 history, or None if it has none."""
+    def open_reader(self, exp_id: str) -> SeriesReader | PollingSeriesReader | None:
+        """A live reader of the run's series: SWMR HDF5, or a source polled for growth."""
         path = self.series_path(exp_id)
-        return SeriesReader(path) if path is not None else None
+        if path is not None:
+            return SeriesReader(path)
+        locator = self.series_locator(exp_id)
+        if series_kind(locator)[0] != "file":
+            return PollingSeriesReader(locator)
+        return None

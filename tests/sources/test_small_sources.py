@@ -78,3 +78,20 @@ def test_several_kinds_side_by_side(tmp_path) -> None:
     assert lab.reindex().indexed == 4 and lab.index.count() == 4
     assert {h.metadata["source"] for h in lab.search(limit=10)} == {
         "nal", "tensorboard", "huggingface", "lightning"}
+
+
+def test_live_reader_of_a_growing_csv(tmp_path) -> None:
+    write_csv_logger(tmp_path / "logs", versions=1)
+    lab = Lab(tmp_path)
+    lab.reindex()
+    run = "pl:logs/lightning_logs/version_0"
+    with lab.open_reader(run) as reader:
+        assert reader.refresh()["train_loss"] == 15
+        assert np.allclose(reader.read("train_loss", 14), [1 / 15], atol=1e-6)
+        assert reader.length("step") == 15
+        csv = tmp_path / "logs" / "lightning_logs" / "version_0" / "metrics.csv"
+        with csv.open("a") as f:
+            f.write("5,16,0.05,,\n")
+        assert reader.refresh()["train_loss"] == 16
+        assert reader.read("train_loss", 15).tolist() == [0.05]
+        assert reader.read("step", 15).tolist() == [16]
