@@ -8,7 +8,12 @@ import numpy as np
 
 from storage import Lab, experiment_sources
 
-from .writers import LM_EVAL, write_csv_logger, write_trainer_folder
+from .writers import (
+    LM_EVAL,
+    isolated_cache,  # noqa: F401 - autouse
+    write_csv_logger,
+    write_trainer_folder,
+)
 
 
 def test_trainer_folder(tmp_path, monkeypatch) -> None:

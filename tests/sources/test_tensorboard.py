@@ -8,7 +8,10 @@ import pytest
 from storage import Lab, experiment_sources
 from storage._experiments.sources import _tensorboard as tb
 
-from .writers import write_tensorboard_run
+from .writers import (
+    isolated_cache,  # noqa: F401 - autouse
+    write_tensorboard_run,
+)
 
 
 @pytest.fixture()
@@ -67,3 +70,18 @@ def test_truncated_and_damaged_files(tb_logdir) -> None:
     summary = lab.reindex()
     assert summary.indexed == 1 and [p.name for p, _ in summary.failed] == ["run_b"]
     assert "damaged event record" in summary.failed[0][1]
+
+
+def test_scalars_cached_outside_the_logdir(tb_logdir, tmp_path) -> None:
+    lab = Lab(tb_logdir)
+    lab.reindex()
+    assert len(list((tmp_path / "cache" / "tensorboard").glob("*.npz"))) == 2
+    tb._CACHE._items.clear()  # a new process: the plot reads the cache, not the event files
+    calls = []
+    original = tb.read_folder
+    try:
+        tb.read_folder = lambda folder: calls.append(folder) or original(folder)
+        history = lab.history("tb:run_a", ["eval/accuracy"])
+    finally:
+        tb.read_folder = original
+    assert not calls and len(history["eval/accuracy"]) == 50

@@ -9,6 +9,13 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path, monkeypatch) -> Path:
+    """Scalars cached by the TensorBoard source go to tmp_path, not the user's cache."""
+    monkeypatch.setenv("LOUPE_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
 def write_tensorboard_run(folder: Path, steps: int = 50, lr: float = 1e-3,
                           images: bool = True) -> None:
     """Scalars, images and histograms in the same event files, and HParams (torch's writer)."""

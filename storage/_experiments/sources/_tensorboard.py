@@ -10,6 +10,10 @@ TensorBoard's EventAccumulator does, its issue #6076). CRCs use ``google_crc32c`
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import os
 import struct
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._atomic import atomic_write_bytes
 from ..._errors import CorruptFileError, MissingDependencyError
 from .._nal import RunRecord, run_document
 from ._base import ParsedCache, Unit, files_signature, relative_key, walk
@@ -47,12 +52,12 @@ def _crc() -> Any:
         return crc32c
 
 
-def _masked(crc: int) -> int:
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
 def event_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob(EVENTS_GLOB) if p.is_file())
+
+
+_HEADER = struct.Struct("<QI")
+_U32 = struct.Struct("<I")
 
 
 def records(path: Path) -> Iterator[bytes]:
@@ -62,15 +67,17 @@ def records(path: Path) -> Iterator[bytes]:
         data = f.read()
     pos, end = 0, len(data)
     while pos + 12 <= end:
-        (length,), (head_crc,) = struct.unpack_from("<Q", data, pos), \
-            struct.unpack_from("<I", data, pos + 8)
-        if _masked(crc(data[pos:pos + 8])) != head_crc:
+        length, head_crc = _HEADER.unpack_from(data, pos)
+        c = crc(data[pos:pos + 8])
+        if ((((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF) != head_crc:
             raise CorruptFileError(f"{path.name}: damaged event record at byte {pos}", path=path)
         start, stop = pos + 12, pos + 12 + length
         if stop + 4 > end:
             return  # a writer is appending: the rest comes with the next refresh
         payload = data[start:stop]
-        if _masked(crc(payload)) != struct.unpack_from("<I", data, stop)[0]:
+        c = crc(payload)
+        if ((((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF) != _U32.unpack_from(data,
+                                                                                     stop)[0]:
             raise CorruptFileError(f"{path.name}: damaged event record at byte {pos}", path=path)
         yield payload
         pos = stop + 4
@@ -85,6 +92,11 @@ class RunScalars:
         self.values: dict[str, list[float]] = {}
         self.hparams: dict[str, Any] = {}
 
+    def lists(self, tag: str) -> tuple[list, list, list]:
+        """The step, wall time and value lists of a tag (appended to directly when reading)."""
+        return (self.steps.setdefault(tag, []), self.times.setdefault(tag, []),
+                self.values.setdefault(tag, []))
+
     def add(self, tag: str, step: int, wall_time: float, value: float) -> None:
         self.steps.setdefault(tag, []).append(step)
         self.times.setdefault(tag, []).append(wall_time)
@@ -96,17 +108,28 @@ def read_folder(folder: Path) -> RunScalars:
     event_pb2, plugin_data_pb2 = _protos()
     out = RunScalars()
     event = event_pb2.Event()
+    tags: dict[bytes, tuple[list, list, list]] = {}
     for path in event_files(folder):
         for raw in records(path):
+            fast = _fast_scalar(raw)
+            if fast is not None:  # the common case: one simple_value, decoded from the bytes
+                lists = tags.get(fast[0])
+                if lists is None:
+                    lists = tags[fast[0]] = out.lists(fast[0].decode("utf-8", "replace"))
+                lists[0].append(fast[1])
+                lists[1].append(fast[2])
+                lists[2].append(fast[3])
+                continue
             event.ParseFromString(raw)
             if not event.HasField("summary"):
                 continue
             for value in event.summary.value:
                 kind = value.WhichOneof("value")
-                plugin = value.metadata.plugin_data.plugin_name
                 if kind == "simple_value":
                     out.add(value.tag, event.step, event.wall_time, value.simple_value)
-                elif plugin == "scalars" and kind == "tensor":
+                    continue
+                plugin = value.metadata.plugin_data.plugin_name
+                if plugin == "scalars" and kind == "tensor":
                     out.add(value.tag, event.step, event.wall_time, _tensor_scalar(value.tensor))
                 elif plugin == "hparams":
                     out.hparams.update(_hparams(plugin_data_pb2,
@@ -115,13 +138,102 @@ def read_folder(folder: Path) -> RunScalars:
     return out
 
 
+_F64 = struct.Struct("<d")
+_F32 = struct.Struct("<f")
+
+
+def _fast_scalar(p: bytes) -> tuple[bytes, int, float, float] | None:
+    """``(tag, step, wall_time, value)`` of an Event holding exactly one ``simple_value``
+    (what ``SummaryWriter.add_scalar`` writes), read straight from its protobuf bytes; None for
+    anything else (decoded by the protos instead). Fields left at their default (step 0,
+    value 0.0) are absent from the bytes, as protobuf does."""
+    end = len(p)
+    if end < 12 or p[0] != 0x09:
+        return None
+    wall = _F64.unpack_from(p, 1)[0]
+    i, step = 9, 0
+    if p[i] == 0x10:
+        i, shift = 10, 0
+        while True:
+            b = p[i]
+            i += 1
+            step |= (b & 0x7F) << shift
+            if b < 0x80:
+                break
+            shift += 7
+            if shift > 56 or i >= end:
+                return None
+    if i + 4 > end or p[i] != 0x2A or p[i + 1] >= 0x80 or i + 2 + p[i + 1] != end:
+        return None
+    i += 2
+    if p[i] != 0x0A or p[i + 1] >= 0x80 or i + 2 + p[i + 1] != end:
+        return None
+    i += 2
+    if p[i] != 0x0A or p[i + 1] >= 0x80:
+        return None
+    j = i + 2 + p[i + 1]
+    tag = p[i + 2:j]
+    if j == end:
+        return tag, step, wall, 0.0
+    if j + 5 != end or p[j] != 0x15:
+        return None
+    return tag, step, wall, _F32.unpack_from(p, j + 1)[0]
+
+
 _CACHE = ParsedCache()
 
 
+def cache_dir() -> Path:
+    """Where scalars read once are kept for the plots (never beside the logs):
+    ``$LOUPE_CACHE_DIR/tensorboard`` or the user's cache folder."""
+    env = os.environ.get("LOUPE_CACHE_DIR")
+    if env:
+        return Path(env) / "tensorboard"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("loupe")) / "tensorboard"
+
+
 def _cached(folder: Path) -> RunScalars:
-    """A run folder read once per version of its event files (a plot asks several times)."""
-    return _CACHE.get(str(folder), files_signature(event_files(folder)),
-                      lambda: read_folder(folder))
+    """A run folder read once per version of its event files: from memory, else from the
+    cache file written when it was indexed, else from the event files (then cached)."""
+    sig = files_signature(event_files(folder))
+    return _CACHE.get(str(folder), sig, lambda: _load_or_read(folder, sig))
+
+
+def _cache_file(folder: Path) -> Path:
+    return cache_dir() / f"{hashlib.sha1(str(folder.resolve()).encode()).hexdigest()}.npz"
+
+
+def _load_or_read(folder: Path, sig: str) -> RunScalars:
+    path = _cache_file(folder)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if str(npz["sig"]) == sig:
+                run = RunScalars()
+                run.hparams = json.loads(str(npz["hparams"]))
+                for i, tag in enumerate(json.loads(str(npz["tags"]))):
+                    run.steps[tag] = npz[f"step{i}"]
+                    run.times[tag] = npz[f"time{i}"]
+                    run.values[tag] = npz[f"value{i}"]
+                return run
+    except (OSError, KeyError, ValueError):
+        pass  # no cache yet, or an old one
+    run = read_folder(folder)
+    arrays = {"sig": np.array(sig), "hparams": np.array(json.dumps(run.hparams, default=str)),
+              "tags": np.array(json.dumps(list(run.values)))}
+    for i, tag in enumerate(run.values):
+        arrays[f"step{i}"] = np.asarray(run.steps[tag], "i8")
+        arrays[f"time{i}"] = np.asarray(run.times[tag], "f8")
+        arrays[f"value{i}"] = np.asarray(run.values[tag], "f8")
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, buffer.getvalue())
+    except OSError:
+        pass  # a read-only cache folder costs speed only
+    return run
 
 
 def _tensor_scalar(tensor: Any) -> float:
@@ -180,7 +292,7 @@ class TensorBoardSource:
         return []
 
     def records(self, unit: Unit) -> list[RunRecord]:
-        run = read_folder(unit.path)
+        run = _cached(unit.path)
         if not run.values and not run.hparams:
             return []
         run_id = f"tb:{unit.key}"
@@ -190,8 +302,8 @@ class TensorBoardSource:
                                 "result_path": str(unit.path)}
         meta.update({k: v for k, v in run.hparams.items() if isinstance(v, str | int | float)})
         for tag, values in run.values.items():
-            meta[tag] = values[-1]
-        steps = [s[-1] for s in run.steps.values() if s]
+            meta[tag] = float(values[-1])
+        steps = [int(s[-1]) for s in run.steps.values() if len(s)]
         meta["steps"] = max(steps) if steps else 0
         meta["status"] = "done"
         meta.setdefault("architecture", str(run.hparams.get("model", "unknown")))
