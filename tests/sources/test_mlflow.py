@@ -26,12 +26,14 @@ def test_mlflow_store(tmp_path, store) -> None:
     lab = Lab(root)
     summary = lab.reindex()
     assert summary.indexed == 2 and not summary.failed
-    meta = lab.index.get(f"mlflow:{ids[1]}").metadata
+    run = {i: f"mlflow:cifar10/run{n}-{i[:8]}" for n, i in enumerate(ids)}
+    meta = lab.index.get(run[ids[1]]).metadata
     assert meta["lr"] == 1e-3 and meta["team"] == "vision" and meta["status"] == "done"
     assert meta["architecture"] == "resnet18" and meta["mlflow_experiment"] == "cifar10"
     assert np.isclose(meta["loss"], 1 / 21)
-    assert [h.id for h in lab.search(where="lr > 5e-3")] == [f"mlflow:{ids[0]}"]
-    history = lab.history(f"mlflow:{ids[0]}", ["loss"])
+    assert meta["mlflow_run_id"] == ids[1]
+    assert [h.id for h in lab.search(where="lr > 5e-3")] == [run[ids[0]]]
+    history = lab.history(run[ids[0]], ["loss"])
     assert history["step"].tolist() == list(range(20)) and history["loss"][0] == 1.0
     assert lab.reindex().unchanged == 2
     assert _tree(root) == before  # the store is read, never written

@@ -120,9 +120,11 @@ class MlflowSource:
             self.units()
         uri, run, experiment = self._runs[unit.key]
         info, data = run.info, run.data
-        run_id = f"mlflow:{info.run_id}"
+        # readable and unique: experiment, run name, and the start of MLflow's run id
+        name = info.run_name or "run"
+        run_id = f"mlflow:{experiment}/{name}-{info.run_id[:8]}"
         meta: dict[str, Any] = {"experiment_id": run_id, "kind": "run", "source": self.kind,
-                                "run_name": info.run_name or info.run_id,
+                                "run_name": name, "mlflow_run_id": info.run_id,
                                 "mlflow_experiment": experiment, "tracking_uri": uri,
                                 "series": f"{self.kind}:{uri}|{info.run_id}",
                                 "timeseries_path": "", "result_path": ""}
@@ -134,7 +136,7 @@ class MlflowSource:
         meta["status"] = _STATUS.get(info.status, str(info.status).lower())
         if info.start_time:
             meta["started"] = int(info.start_time)
-        doc = run_document(meta, {}, f"MLflow run {meta['run_name']} in {experiment}", {})
+        doc = run_document(meta, {}, f"MLflow run {name} in {experiment}", {})
         return [RunRecord(run_id, "", meta, doc)]
 
     @staticmethod
