@@ -85,3 +85,14 @@ def test_scalars_cached_outside_the_logdir(tb_logdir, tmp_path) -> None:
     finally:
         tb.read_folder = original
     assert not calls and len(history["eval/accuracy"]) == 50
+
+
+def test_missing_package_names_the_extra(tb_logdir, monkeypatch) -> None:
+    import sys
+
+    for name in [m for m in sys.modules if m.startswith("tensorboard")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "tensorboard", None)
+    summary = Lab(tb_logdir).reindex()
+    assert summary.indexed == 0 and len(summary.failed) == 2
+    assert "pip install 'loupe-lab[tensorboard]'" in summary.failed[0][1]
