@@ -141,8 +141,10 @@ class Lab:
         return sorted(self._catalog())
 
     def result_path(self, exp_id: str) -> Path | None:
+        """The file the run was read from (None for a run folder or a tracking store)."""
         entry = self._catalog().get(exp_id)
-        return Path(entry[0]) if entry and entry[0] else None
+        path = Path(entry[0]) if entry and entry[0] else None
+        return path if path is not None and path.is_file() else None
 
     def series_locator(self, exp_id: str) -> str:
         """Where the run's series are: a history file, ``kind:target`` of a source, or ""."""

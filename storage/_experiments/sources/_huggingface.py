@@ -108,8 +108,10 @@ class HuggingFaceSource:
     def records(self, unit: Unit) -> list[RunRecord]:
         folder = unit.path
         run_id = f"hf:{unit.key}"
+        state_path = state_file(folder)
         meta: dict[str, Any] = {"experiment_id": run_id, "kind": "run", "source": self.kind,
-                                "run_name": unit.key, "result_path": str(folder),
+                                "run_name": unit.key,
+                                "result_path": str(state_path) if state_path else "",
                                 "series": f"{self.kind}:{folder}", "timeseries_path": ""}
         config = folder / "config.json"
         if config.is_file():
@@ -122,7 +124,6 @@ class HuggingFaceSource:
         for name in RESULTS:
             if (folder / name).is_file():
                 meta.update(scalar_items(_json(folder / name)))
-        state_path = state_file(folder)
         if state_path is not None:
             state = _json(state_path)
             for key in ("best_metric", "best_model_checkpoint", "global_step", "epoch",

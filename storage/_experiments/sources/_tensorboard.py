@@ -299,7 +299,7 @@ class TensorBoardSource:
         meta: dict[str, Any] = {"experiment_id": run_id, "kind": "run", "source": self.kind,
                                 "run_name": unit.key, "logdir": str(self.root),
                                 "series": f"{self.kind}:{unit.path}", "timeseries_path": "",
-                                "result_path": str(unit.path)}
+                                "result_path": ""}
         meta.update({k: v for k, v in run.hparams.items() if isinstance(v, str | int | float)})
         for tag, values in run.values.items():
             meta[tag] = float(values[-1])
