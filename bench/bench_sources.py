@@ -9,7 +9,7 @@ side in one process, each with its baseline:
   run (what TensorBoard does before it can show anything);
 - re-index it unchanged (goal < 2 s) vs the first index;
 - first plot of 10 runs, one metric, from a new Lab (goal < 1 s) vs EventAccumulator loading
-  those 10 runs;
+  those 10 runs; once from the scalars cached at indexing, once with that cache removed;
 - one run's scalars, all tags (goal <= half) vs EventAccumulator with every scalar kept.
 
 Usage: python bench/bench_sources.py [--runs 1000] [--steps 5000] [--quick] [--cache DIR]
@@ -140,6 +140,12 @@ def main() -> int:
         t_ea10, _ = timed(lambda: [accumulate(r) for r in runs[:10]])
         rows.append(("first plot of 10 runs (goal < 1 s)", t_plot, "EventAccumulator, 10 runs",
                      t_ea10))
+        shutil.rmtree(work / "cache")  # no scalar cache (another user's index): event files
+        tb._CACHE._items.clear()
+        lab = Lab(logdir, chroma)
+        refs = [RunRef(i, LabSource(lab, i)) for i in ids]
+        t_cold, _ = timed(lambda: load_with_metrics(refs, "metric_0"))
+        rows.append(("  same, scalar cache removed", t_cold, "EventAccumulator, 10 runs", t_ea10))
         one = runs[0]
         t_one, scalars = timed(lambda: tb.read_folder(one), repeat=3)
         t_ea1, acc = timed(lambda: accumulate(one), repeat=3)
