@@ -124,23 +124,43 @@ class NALChromaIntegration:
     def index_results_dir(self, folder: str | Path) -> ResultsDirSummary:
         """Index ``{hypothesis_id}_results.json`` files; lab reports add their summary text.
 
-        The folder is read by the same NAL source as a lab's (:mod:`.sources`); a malformed
-        file is reported in the summary and skipped.
+        The folder is read by the lab's NAL source and written by the one indexer
+        (:mod:`._indexer`); inline histories are stored as files first. A malformed file is
+        reported in the summary and skipped.
         """
+        from ._indexer import Indexer
         from .sources import NalSource
 
         folder = Path(folder)
-        source = NalSource(folder, [folder])
-        summary = ResultsDirSummary(failed=source.context_failures())
-        for unit in source.units():
-            try:
-                records = source.records(unit)
-                for rec in records:
-                    meta = {k: v for k, v in rec.metadata.items() if k != "series"}
-                    self.storage.store_experiment(rec.experiment_id, meta, rec.history,
-                                                  rec.document)
-            except Exception as exc:  # one bad file never stops the folder
-                summary.failed.append((unit.path, str(exc)))
-                continue
-            summary.indexed += [r.experiment_id for r in records]
-        return summary
+        source = _StoringSource(NalSource(folder, [folder]), self.storage)
+        result = Indexer(self.storage.index, str(folder), None).run([source], redo_all=True)
+        failed = {p for p, _ in result.failed}
+        indexed = [r.experiment_id for path, recs in source.read for r in recs
+                   if path not in failed]
+        return ResultsDirSummary(indexed=indexed, failed=result.failed)
+
+
+class _StoringSource:
+    """A NAL source whose runs' inline histories are written to the hybrid store as read."""
+
+    def __init__(self, source: Any, storage: HybridExperimentStorage) -> None:
+        self.source, self.storage, self.kind = source, storage, source.kind
+        self.read: list[tuple[Path, list]] = []
+
+    def units(self) -> list:
+        return self.source.units()
+
+    def context_sig(self) -> str:
+        return self.source.context_sig()
+
+    def context_failures(self) -> list[tuple[Path, str]]:
+        return self.source.context_failures()
+
+    def records(self, unit: Any) -> list:
+        records = self.source.records(unit)
+        for rec in records:
+            path = self.storage.store_history(rec.experiment_id, rec.history) if rec.history \
+                else self.storage._existing(rec.experiment_id)
+            rec.metadata["timeseries_path"] = rec.metadata["series"] = str(path or "")
+        self.read.append((unit.path, records))
+        return records
