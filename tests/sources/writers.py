@@ -30,15 +30,10 @@ def write_tensorboard_run(folder: Path, steps: int = 50, lr: float = 1e-3,
         if images and step % 10 == 0:
             writer.add_image("samples", rng.random((3, 16, 16)), step)
             writer.add_histogram("weights", rng.normal(size=500), step)
-    writer.flush()
+    # the HParams plugin's data, through torch's own API (it writes a timestamped subfolder)
+    writer.add_hparams({"lr": lr, "optimizer": "adamw", "model": "resnet18"},
+                       {"hparam/accuracy": 0.9})
     writer.close()
-    hp = SummaryWriter(log_dir=str(folder))
-    from torch.utils.tensorboard.summary import hparams
-
-    for summary in hparams({"lr": lr, "optimizer": "adamw", "model": "resnet18"},
-                           {"hparam/accuracy": 0.9}):
-        hp.file_writer.add_summary(summary)
-    hp.close()
 
 
 def write_trainer_folder(out: Path, steps: int = 40) -> None:

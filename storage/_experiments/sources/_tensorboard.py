@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import struct
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -52,8 +53,19 @@ def _crc() -> Any:
         return crc32c
 
 
+# torch's SummaryWriter.add_hparams() writes into a subfolder named str(time.time()): its event
+# files belong to the run of the folder above.
+_HPARAMS_DIR = re.compile(r"^\d{9,}\.\d+$")
+
+
 def event_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob(EVENTS_GLOB) if p.is_file())
+    """The run's event files: its own and those of add_hparams() subfolders."""
+    own = sorted(p for p in folder.glob(EVENTS_GLOB) if p.is_file())
+    try:
+        subs = sorted(p for p in folder.iterdir() if _HPARAMS_DIR.match(p.name) and p.is_dir())
+    except OSError:
+        subs = []
+    return own + [p for sub in subs for p in sorted(sub.glob(EVENTS_GLOB)) if p.is_file()]
 
 
 _HEADER = struct.Struct("<QI")
@@ -104,7 +116,7 @@ class RunScalars:
 
 
 def read_folder(folder: Path) -> RunScalars:
-    """Scalars and hparams of every event file in ``folder`` (not its subfolders)."""
+    """Scalars and hparams of the run in ``folder`` (see :func:`event_files`)."""
     event_pb2, plugin_data_pb2 = _protos()
     out = RunScalars()
     event = event_pb2.Event()
@@ -274,7 +286,9 @@ class TensorBoardSource:
         """Folders below ``root`` holding event files."""
         files = walk(root, lambda name: name.startswith("events.out.tfevents."), first_only,
                      max_depth)
-        return sorted({f.parent for f in files})
+        folders = {f.parent for f in files}
+        return sorted(f for f in folders if not (_HPARAMS_DIR.match(f.name)
+                                                 and f.parent in folders))
 
     @classmethod
     def detect(cls, root: Path) -> TensorBoardSource | None:
