@@ -201,7 +201,9 @@ class Indexer:
         for name, item in parsed:
             problem = item if isinstance(item, Exception) else error
             if problem is not None:
-                summary.failed.append((units[name][1].path, str(problem)))
+                source, unit = units[name]
+                where = getattr(source, "where", None)  # e.g. a URL for an object store
+                summary.failed.append((where(unit) if where else unit.path, str(problem)))
                 entries[name] = {"runs": {}, "error": str(problem)}
                 continue
             runs = {r.experiment_id: r.metadata.get("series", "") for r in item}

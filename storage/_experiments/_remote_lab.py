@@ -74,6 +74,10 @@ class _RemoteLab:
     def units(self) -> list[Unit]:
         return [Unit(p.rpartition("/")[2], PurePosixPath(p), "") for p in self.result_files()]
 
+    def where(self, unit: Unit) -> str:
+        """A failed file, as the URL the user gave (s3://bucket/...)."""
+        return self.url_of(str(unit.path))
+
     def context_sig(self) -> str:
         return ""
 
