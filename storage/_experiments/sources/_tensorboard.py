@@ -234,10 +234,10 @@ def _load_or_read(folder: Path, sig: str) -> RunScalars:
     run = read_folder(folder)
     arrays = {"sig": np.array(sig), "hparams": np.array(json.dumps(run.hparams, default=str)),
               "tags": np.array(json.dumps(list(run.values)))}
-    for i, tag in enumerate(run.values):
-        arrays[f"step{i}"] = np.asarray(run.steps[tag], "i8")
-        arrays[f"time{i}"] = np.asarray(run.times[tag], "f8")
-        arrays[f"value{i}"] = np.asarray(run.values[tag], "f8")
+    for i, tag in enumerate(run.values):  # arrays, not lists, stay in the memory cache
+        run.steps[tag] = arrays[f"step{i}"] = np.asarray(run.steps[tag], "i8")
+        run.times[tag] = arrays[f"time{i}"] = np.asarray(run.times[tag], "f8")
+        run.values[tag] = arrays[f"value{i}"] = np.asarray(run.values[tag], "f8")
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
     try:
