@@ -105,3 +105,15 @@ def test_a_dropped_results_dir_is_a_lab(tmp_path) -> None:
     results = tmp_path / "results_dir"
     _seeds(results, hypotheses=1, seeds=2)
     assert _is_lab(str(results)) and not _is_lab(str(tmp_path / "nothing"))
+
+
+def test_collisions_are_in_the_search_panel_message(tmp_path) -> None:
+    from gui.search.search_jobs import Opened
+
+    results = tmp_path / "results_dir"
+    results.mkdir()
+    for name in ("a", "b"):
+        (results / f"{name}_results.json").write_text(json.dumps({"runs": [{"run_id": "dup"}]}))
+    lab = Lab(results)
+    text = Opened(lab, "missing", lab.reindex(), {}).describe()
+    assert "1 run id(s) used twice, kept as id@file (dup)" in text
