@@ -149,10 +149,12 @@ class PlotControls(QWidget):
         method = self.smoother.currentData()
         self.amount.blockSignals(True)
         if method == "ema":
+            self.amount.setDecimals(3)
             self.amount.setRange(0.0, 0.999)
             self.amount.setSingleStep(0.05)
             self.amount.setValue(float(_store().value("plots/ema_weight", 0.6)))
         elif method == "window":
+            self.amount.setDecimals(0)  # a count of epochs or steps: "20", not "20.000"
             self.amount.setRange(1.0, 1e9)
             self.amount.setSingleStep(5)
             self.amount.setValue(float(_store().value("plots/window", 20)))

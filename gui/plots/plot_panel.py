@@ -8,12 +8,13 @@ from the envelope, not the million points of the run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
 
@@ -25,9 +26,14 @@ from gui.plots.plot_controls import PlotControls, PlotOptions
 from gui.plots.plot_draw import CurveDrawer
 from gui.plots.plot_hover import PlotHover
 from gui.plots.run_colors import RunColors, session_colors
-from gui.plots.series_data import RunData, RunRef, load_runs, load_with_metrics
+from gui.plots.series_data import RunData, RunRef, is_live, load_runs, load_with_metrics
 from gui.plots.summary_table import SummaryTable
 from gui.workers import LatestOnly, submit
+
+# Drawing many runs is cut into slices this long, so the window keeps answering (issue 13: 158
+# runs at once blocked it for 0.5-1.9 s).
+DRAW_SLICE_S = 0.03
+STEP, FIT = "step", "fit"  # steps of a draw: one curve or group; fitting the view
 
 
 class PlotPanel(QWidget):
@@ -45,6 +51,9 @@ class PlotPanel(QWidget):
         self.groups: list[pdata.GroupCurve] = []
         self.metrics: list[str] = []
         self._reset_view = True  # the next draw fits the view to the data
+        self._draw_job: Iterator[None] | None = None  # the draw under way, in slices
+        self._saved_view: list[list[float]] = []
+        self._auto_live = False  # Live was turned on because a plotted run is being written
         self._loader, self._preparer = LatestOnly(), LatestOnly()
         self.controls = PlotControls(self)
         self.plot_widget = pg.PlotWidget(self, background="w", axisItems=opaque_axes("w"))
@@ -53,6 +62,8 @@ class PlotPanel(QWidget):
         use_opaque_grid(self.plot)  # translucent grid lines were half of each frame's paint
         self.plot.setDownsampling(auto=True, mode="peak")  # also what the plot's menu shows
         self.plot.setClipToView(True)
+        for side in ("left", "bottom"):  # "loss (x0.001)" puzzles: ticks show the real values
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt",
                                           labelTextColor="#222",
                                           brush=pg.mkBrush(255, 255, 255, 200))
@@ -63,6 +74,7 @@ class PlotPanel(QWidget):
         self.message.setObjectName("emptyState")
         self.live = LiveRefresher(self)
         self.live.updated.connect(self._on_live_rows)
+        self.plot_widget.viewport().installEventFilter(self)  # hide the hover on leave
         self._layout()
         self.controls.changed.connect(self._on_control)
         self.controls.export_requested.connect(self.ask_export)
@@ -75,12 +87,17 @@ class PlotPanel(QWidget):
         split.addWidget(self.summary)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
-        split.setSizes([700, 380])
+        split.setSizes([640, 440])  # room for run names like h013_convnext-t_lr1e-3_s3
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.controls)
         box.addWidget(self.message)
         box.addWidget(split, 1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Leave and watched is self.plot_widget.viewport():
+            self.hover.hide()  # no mouse over the plot: no read-out left behind
+        return super().eventFilter(watched, event)
 
     @property
     def options(self) -> PlotOptions:
@@ -105,16 +122,17 @@ class PlotPanel(QWidget):
                             on_done=self._on_read, on_error=self._on_error)
 
     @staticmethod
-    def _read_all(refs: list[RunRef], metric: str) -> tuple[list[str], list[RunData], str]:
+    def _read_all(refs: list[RunRef], metric: str) -> tuple[list[str], list[RunData], str, bool]:
         metrics, runs = load_with_metrics(refs, metric)
         if metrics and metric not in metrics:  # a second pass only when the metric is missing
             metric = next((m for m in ("loss", "val_loss", "accuracy") if m in metrics),
                           metrics[0])
             runs = load_runs(refs, metric)
-        return metrics, runs, metric
+        return metrics, runs, metric, any(is_live(r) for r in refs)
 
-    def _on_read(self, result: tuple[list[str], list[RunData], str]) -> None:
-        metrics, runs, metric = result
+    def _on_read(self, result: tuple[list[str], list[RunData], str, bool]) -> None:
+        metrics, runs, metric, live = result
+        self._live_by_default(live)
         self.metrics = metrics
         self.controls.set_metrics(metrics, metric)
         self.runs = {r.run_id: r for r in runs}
@@ -123,13 +141,26 @@ class PlotPanel(QWidget):
         self.live.set_known(self.runs, self.options.metric)
         self._recompute()
 
+    def _live_by_default(self, live: bool) -> None:
+        """Runs still being written refresh by themselves: Live turns on for them, and off
+        again for a later selection of finished runs unless the user turned it on."""
+        box = self.controls.live
+        if live and not box.isChecked():
+            self._auto_live = True
+            box.setChecked(True)
+        elif not live and self._auto_live and box.isChecked():
+            box.setChecked(False)
+        if not live:
+            self._auto_live = False
+
     def _reload_metric(self) -> None:
         if not self.refs:
             return
         self._reset_view = True
         metrics, metric = list(self.metrics), self.options.metric
         self._loader.submit(load_runs, list(self.refs), metric,
-                            on_done=lambda runs: self._on_read((metrics, runs, metric)),
+                            on_done=lambda runs: self._on_read(
+                                (metrics, runs, metric, self._auto_live)),
                             on_error=self._on_error)
 
     def _recompute(self) -> None:
@@ -138,16 +169,50 @@ class PlotPanel(QWidget):
         runs = [self.runs[r.run_id] for r in self.refs if r.run_id in self.runs]
         groups = {}
         if o.group_by:
-            key = pdata.group_key_function(o.group_by)
+            key = pdata.group_key_function(o.group_by, frozenset(self.metrics))
             groups = {r.run_id: key(r.metadata) for r in self.refs}
         self._preparer.submit(_prepare, runs, o.metric, o.x_axis, o.smoothing, groups, o.band,
                               on_done=self._draw, on_error=self._on_error)
 
     def _draw(self, prepared: tuple[list[pdata.Curve], list[pdata.GroupCurve]]) -> None:
+        """Draw in slices of about DRAW_SLICE_S between events (a newer draw replaces this)."""
         self.curves, self.groups = prepared
+        if self._draw_job is None:
+            self._saved_view = self.live.view_before_update(self.plot)
+        self._draw_job = self._draw_steps()
+        self._continue_draw()
+
+    def _draw_steps(self) -> Iterator[str]:
+        yield from (STEP for _ in self.drawer.draw_steps(self.curves, self.groups, self.options))
+        yield FIT
+
+    def _continue_draw(self) -> None:
+        job = self._draw_job
+        if job is None:
+            return
+        deadline = time.perf_counter() + DRAW_SLICE_S
+        for step in job:
+            if step == FIT and not self.plot_widget.updatesEnabled():
+                # A long draw: fit the view in a slot of its own (after a range change every
+                # item re-reads its data, ~1 ms each), then finish and paint in the next.
+                if self._reset_view:
+                    self.plot.getViewBox().enableAutoRange()
+                    self.plot.getViewBox().updateAutoRange()
+                QTimer.singleShot(0, self, self._continue_draw)  # dropped if self is deleted
+                return
+            if time.perf_counter() > deadline:
+                # Half-drawn sets are not painted: each paint would re-fit and re-stroke every
+                # curve so far (100+ ms apiece with 158 runs) for a picture nobody needs.
+                self.plot_widget.setUpdatesEnabled(False)
+                QTimer.singleShot(0, self, self._continue_draw)
+                return
+        if job is self._draw_job:
+            self._draw_job = None
+            self.plot_widget.setUpdatesEnabled(True)
+            self._finish_draw(self._saved_view)
+
+    def _finish_draw(self, saved: list[list[float]]) -> None:
         o = self.options
-        saved = self.live.view_before_update(self.plot)
-        self.drawer.draw(self.curves, self.groups, o)
         self.hover.targets = self.drawer.hover_targets
         self.hover.hide()
         self.summary.set_curves(self.curves, o.metric, o.x_axis)
@@ -180,7 +245,10 @@ class PlotPanel(QWidget):
         elif key == "log_y":
             self._apply_view_options()
             self._reset_view = True
+            if self.groups:  # a band's lower edge depends on the axis (see plot_draw)
+                self._draw((self.curves, self.groups))
         elif key in ("live", "follow"):
+            self._auto_live = self._auto_live and self.controls.live.isChecked()
             self._apply_view_options()
         else:  # x axis, smoothing, raw, grouping, band
             self._reset_view = self._reset_view or key == "x_axis"
@@ -199,7 +267,7 @@ class PlotPanel(QWidget):
         return {"epoch": "epoch", "step": "step", "wall_time": "t (s)"}[self.options.x_axis]
 
     def is_busy(self) -> bool:
-        return self._loader.busy or self._preparer.busy
+        return self._loader.busy or self._preparer.busy or self._draw_job is not None
 
     # ---- export -----------------------------------------------------------------------------
     def ask_export(self, kind: str) -> None:
@@ -262,6 +330,10 @@ def _export_svg(view: pg.PlotWidget, path: str) -> None:
     generator.setSize(QSize(int(rect.width()), int(rect.height())))
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     generator.setTitle("Loupe training plot")
+    # The axes replay QPictures recorded at the screen's DPI; QPicture rescales them to the
+    # target's DPI (the generator's default 72 against the screen's 96 shrank them to 0.75 while
+    # the curves, painted directly, kept their size). Same DPI on both sides: same picture.
+    generator.setResolution(view.logicalDpiX())
     painter = QPainter(generator)
     try:
         view.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)

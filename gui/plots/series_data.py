@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 X_KEYS = ("step", "wall_time")
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 class SeriesReader(Protocol):
@@ -28,6 +29,7 @@ class SeriesReader(Protocol):
 
 
 class RunSource(Protocol):
+    def being_written(self) -> bool: ...
     def metrics(self) -> list[str]: ...
     def load(self, metric: str) -> tuple[list[str], dict[str, np.ndarray]]: ...
     def read(self, names: Iterable[str]) -> dict[str, np.ndarray]: ...
@@ -92,6 +94,9 @@ class FileSource:
                     continue
         return names, out
 
+    def being_written(self) -> bool:
+        return hdf5_open_for_writing(self.path)
+
     def open_reader(self) -> Any:
         from storage import SeriesReader
 
@@ -108,6 +113,10 @@ class LabSource:
     def _file(self) -> FileSource | None:
         path = self.lab.series_path(self.exp_id)
         return FileSource(path) if path else None
+
+    def being_written(self) -> bool:
+        file = self._file()
+        return file is not None and file.being_written()
 
     def metrics(self) -> list[str]:
         file = self._file()
@@ -132,6 +141,38 @@ class LabSource:
 
     def open_reader(self) -> SeriesReader | None:
         return self.lab.open_reader(self.exp_id)
+
+
+def is_live(ref: RunRef) -> bool:
+    """A run that may still grow: its record says "running" or a writer holds its file."""
+    if str(ref.metadata.get("status", "")).lower() == "running":
+        return True
+    try:
+        return ref.source.being_written()
+    except Exception:  # noqa: BLE001 - an unreadable run is not live; its error shows elsewhere
+        return False
+
+
+def hdf5_open_for_writing(path: str | Path) -> bool:
+    """Whether an HDF5 file's superblock says a writer has it open (SWMR or not).
+
+    Superblocks of version 2 and 3 (``libver="latest"``, what SWMR needs) keep the file
+    consistency flags in their 12th byte: bit 0 write access, bit 2 SWMR write. A writer that
+    crashed leaves them set too; then live refresh just finds no new rows.
+    """
+    try:
+        with open(path, "rb") as fh:
+            offset = 0
+            while True:  # a user block moves the superblock to 512, 1024, 2048... bytes
+                fh.seek(offset)
+                head = fh.read(12)
+                if len(head) < 12:
+                    return False
+                if head[:8] == HDF5_SIGNATURE:
+                    return head[8] >= 2 and bool(head[11] & 0b101)
+                offset = 512 if offset == 0 else offset * 2
+    except OSError:
+        return False
 
 
 def load_runs(refs: Iterable[RunRef], metric: str) -> list[RunData]:

@@ -30,10 +30,14 @@ class SummaryTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)
         self.setAlternatingRowColors(True)
-        self.setTextElideMode(Qt.TextElideMode.ElideLeft)  # run ids differ at the end (seed)
+        # Names are shown whole: wrapped at "-" and elided twice they read "...t-...1". The
+        # column fits the longest name and the table scrolls sideways when it is narrow.
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setMinimumWidth(300)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMaximumSectionSize(280)  # a very long name is elided in the middle, once
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.set_curves([], "value", "epoch")

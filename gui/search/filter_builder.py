@@ -170,6 +170,13 @@ class FilterBuilder(QWidget):
                 parts.append(f"{row.joiner.currentText()} {text}" if parts else text)
         self.expression.setText(" ".join(parts))
 
+    def clear(self) -> None:
+        """No rows, no expression, no error (another lab was opened)."""
+        for row in list(self.rows):
+            self._remove_row(row)
+        self.expression.clear()
+        self.show_error("")
+
     def text(self) -> str:
         return self.expression.text().strip()
 

@@ -115,17 +115,24 @@ class SearchPanel(QWidget):
         self.state.retry_requested.connect(lambda: self.open_lab(self._lab_path))
         QShortcut(QKeySequence.StandardKey.Find, self, self.query.setFocus)
         QShortcut(QKeySequence("F5"), self, self.reindex)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table,
-                  lambda: self.open_row(self.table.currentIndex().row()))
+        # Only while the table has focus: a window-wide Return (the default context) also fired
+        # from the plot's spin boxes and reopened the run in the Files tab. (PySide6 ignores a
+        # context passed with a callable, hence setContext.)
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table,
+                          lambda: self.open_row(self.table.currentIndex().row()))
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
 
     # ---- opening and indexing ---------------------------------------------------------------
     def open_lab(self, path: str) -> None:
         """Open a lab folder; index it in a worker if needed, then list its runs."""
         from gui.search.settings_dialog import load
 
+        if self._lab_path and str(path) != self._lab_path:
+            self._clear_query()  # another lab: the last one's words and filter mean nothing
         self._lab_path = str(path)
         self.lab, self.fields = None, {}
         self.model.set_hits([])
+        self.selection_changed.emit([])  # a model reset clears the selection without a signal
         loupe_settings.settings().setValue("experiments/lab", str(path))
         where = load()
         self.lab_label.setText(f"Lab: {path}" + (f"  (server {where.host}:{where.port})"
@@ -136,6 +143,13 @@ class SearchPanel(QWidget):
                                   pool=self._pool, wants_cancel=True,
                                   on_done=self._on_opened, on_error=self._on_open_failed,
                                   on_progress=self._on_index_progress)
+
+    def _clear_query(self) -> None:
+        for box in (self.query, self.filters.expression):
+            box.blockSignals(True)
+            box.clear()
+            box.blockSignals(False)
+        self.filters.clear()
 
     def reindex(self) -> None:
         if self.lab is None or self._opening:

@@ -32,9 +32,14 @@ def human_bytes(n: int | float | None) -> str:
 
 
 def human_seconds(seconds: float | None) -> str:
-    """``75.2`` -> ``"1 min 15 s"``; small values keep a decimal; ``None`` -> an em dash."""
+    """``75.2`` -> ``"1 min 15 s"``; small values keep a decimal, under a second in ms (a file
+    converted in 40 ms showed "0.0 s"); ``None`` -> an em dash."""
     if seconds is None:
         return "\u2014"
+    if seconds <= 0:
+        return "0 s"
+    if seconds < 0.9995:
+        return f"{seconds * 1000:.0f} ms" if seconds >= 0.0005 else f"{seconds * 1000:.2f} ms"
     if seconds < 10:
         return f"{seconds:.1f} s"
     total = int(round(seconds))

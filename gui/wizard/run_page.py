@@ -42,6 +42,7 @@ class RunPage(QWizardPage):
         self.last_event: Any = None
         self.state = "idle"  # running, stopping, done, cancelled, failed
         self.close_when_stopped = False
+        self.resume_when_stopped = False  # "Keep converting" after Cancel paused the run
         self.status = QLabel(self)
         self.bar = QProgressBar(self)
         self.numbers = QLabel(self)
@@ -50,7 +51,6 @@ class RunPage(QWizardPage):
         self.stop_button = QPushButton("Stop after current file", self)
         self.resume_button = QPushButton("Resume now", self)
         self._task: Task | None = None
-        self._last_message = ""
         self._started = 0.0
         self._build()
 
@@ -120,6 +120,14 @@ class RunPage(QWizardPage):
         self.status.setText("Stopping after the files being converted now...")
         self._log("Stop requested: finishing the files in flight.")
 
+    def keep_going(self) -> None:
+        """Undo a stop the user did not want: resume once the stopped part has reported."""
+        self.close_when_stopped = False
+        if self.state == "stopping":
+            self.resume_when_stopped = True
+        elif self.state == "cancelled":
+            self.start(resume=True)
+
     def _on_progress(self, event: Any) -> None:
         self.last_event = event
         if event.files_total:
@@ -132,9 +140,8 @@ class RunPage(QWizardPage):
             f"{human_seconds(event.elapsed_s)} elapsed, {left} left")
         if event.current is not None:
             self.current.setText(f"Current file: {event.current}")
-        if event.message and event.message != self._last_message:
-            self._last_message = event.message
-            self._log(event.message)
+        for line in event.finished:  # every file, each failure with its reason
+            self._log(line)
 
     def _on_done(self, report: Any) -> None:
         self._task = None
@@ -158,11 +165,16 @@ class RunPage(QWizardPage):
                 "Press Next for the report.")
         self._log(self.status.text().replace("<b>", "").replace("</b>", ""))
         self.completeChanged.emit()
+        resume = report.cancelled and self.resume_when_stopped and not self.close_when_stopped
+        self.resume_when_stopped = False
         self.finished.emit(report)
+        if resume:
+            self.start(resume=True)
 
     def _on_error(self, exc: BaseException) -> None:
         self._task = None
         self.state = "failed"
+        self.resume_when_stopped = False
         self.stop_button.hide()
         self.bar.setRange(0, 1)
         self.status.setText(f"<b>The conversion could not run.</b> {error_text(exc)} "

@@ -121,20 +121,34 @@ class ConvertWizard(QWizard):
             super().reject()
 
     def reject(self) -> None:
-        """Cancel, Escape or the window's close button: ask first while a run is going."""
-        if self.run.is_running():
-            if self.run.state == "stopping":
-                self.run.close_when_stopped = True
-                return
-            if not common.ask(self, "Stop the conversion?",
-                              "A conversion is running. Stop it after the files being converted "
-                              "now and close? The journal keeps the rest resumable.",
-                              yes="Stop and close", no="Keep converting"):
-                return
-            self.run.stop(close_after=True)
+        """Cancel, Escape or the window's close button: while a run is going, stop it and ask.
+
+        The run stops at once (the files in flight finish; nothing new starts while the question
+        is up), and "Keep converting" resumes it from the journal. Before, the run went on behind
+        the question, and when it ended meanwhile "Stop and close" closed only the question.
+        """
+        if not self.run.is_running():
+            self.preview.cancel()
+            super().reject()
             return
-        self.preview.cancel()
-        super().reject()
+        if self.run.state == "stopping":  # Stop pressed already: close once it has stopped
+            self.run.close_when_stopped = True
+            self.run.resume_when_stopped = False
+            return
+        self.run.stop()
+        if common.ask(self, "Stop the conversion?",
+                      "The conversion is stopping after the files being converted now. Close "
+                      "the wizard? The journal keeps the rest resumable.",
+                      yes="Stop and close", no="Keep converting"):
+            self._close_when_stopped()
+        else:
+            self.run.keep_going()
+
+    def _close_when_stopped(self) -> None:
+        if self.run.is_running():
+            self.run.close_when_stopped = True
+        else:  # the stopped part has reported while the question was up
+            super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self.run.is_running():

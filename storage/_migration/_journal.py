@@ -7,7 +7,7 @@ original is replaced, ``done`` once a file is finished. A line torn by a crash i
 
 Records: ``{"t": "start", "options": ..., "started": ...}``,
 ``{"t": "backup", "path", "backup", "sha256", "size", "formats"}``,
-``{"t": "done", "item": ReportItem}``.
+``{"t": "done", "item": ReportItem}``, ``{"t": "part", "seconds"}`` (a stopped part's wall time).
 """
 
 from __future__ import annotations
@@ -53,6 +53,18 @@ class JournalState:
     started: str = ""
     backups: dict[str, dict] = field(default_factory=dict)
     done: dict[str, dict] = field(default_factory=dict)
+    parts_s: float = 0.0  # wall time of the parts that were stopped cleanly
+    unclosed_s: float = 0.0  # file times journaled after the last stopped part (a killed one)
+
+    @property
+    def elapsed_s(self) -> float:
+        """Wall time already spent on this run by earlier parts.
+
+        A stopped part recorded its time. A killed one could not: its files' own times, spread
+        over the workers it used, stand in for it (a lower bound).
+        """
+        workers = max(1, int(self.options.get("workers") or 1))
+        return self.parts_s + self.unclosed_s / workers
 
     @property
     def unfinished(self) -> list[str]:
@@ -81,6 +93,10 @@ def _apply(state: JournalState, record: dict) -> None:
         state.backups[record["path"]] = record
     elif kind == "done":
         state.done[record["item"]["path"]] = record["item"]
+        state.unclosed_s += float(record["item"].get("seconds") or 0.0)
+    elif kind == "part":
+        state.parts_s += float(record.get("seconds") or 0.0)
+        state.unclosed_s = 0.0
 
 
 def find_unfinished_journal(folder: str | os.PathLike[str]) -> Path | None:

@@ -112,6 +112,9 @@ class ProgressEvent:
     message: str = ""
     elapsed_s: float = 0.0
     eta_s: float | None = None
+    # One line per file finished since the previous event ("failed x.json: reason"): events are
+    # throttled, and a log that showed only ``message`` skipped most files, failures included.
+    finished: tuple[str, ...] = ()
 
     @property
     def fraction(self) -> float:

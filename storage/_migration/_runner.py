@@ -45,6 +45,7 @@ class _Progress:
         self.start = time.perf_counter()
         self._last = -math.inf  # the first event always goes out
         self._held: tuple[Path | None, str] | None = None  # the latest event held back
+        self._lines: list[str] = []  # finished files not yet delivered with an event
 
     def started(self, path: Path) -> None:
         self._emit(path, f"converting {path.name}", force=False)
@@ -52,6 +53,7 @@ class _Progress:
     def finished(self, path: Path, size: int, message: str) -> None:
         self.files_done += 1
         self.bytes_done += size
+        self._lines.append(message)
         self._emit(path, message, force=self.files_done == self.files_total)
 
     def close(self) -> None:
@@ -72,8 +74,9 @@ class _Progress:
         eta = None
         if self.bytes_done and self.bytes_total:
             eta = elapsed / self.bytes_done * (self.bytes_total - self.bytes_done)
+        lines, self._lines = tuple(self._lines), []
         self.callback(ProgressEvent(self.files_done, self.files_total, self.bytes_done,
-                                    self.bytes_total, current, message, elapsed, eta))
+                                    self.bytes_total, current, message, elapsed, eta, lines))
 
 
 def plan_migration(options: MigrationOptions, progress: ProgressFn = None,
@@ -125,8 +128,13 @@ def run_migration(options: MigrationOptions, progress: ProgressFn = None,
         _remove_temporaries(tasks)
     t0 = time.perf_counter()
     finished = _convert_all(options, tasks, report, progress, cancel)
-    report.seconds = time.perf_counter() - t0
+    elapsed = time.perf_counter() - t0
+    # A resumed run's report covers every file of the run, so its time covers every part too:
+    # timing only the resume against all bytes claimed 142 MB/s.
+    report.seconds = (state.elapsed_s if state is not None else 0.0) + elapsed
     report.cancelled = not finished
+    if not finished:  # the next resume adds this part's time
+        _journal.append(jpath, {"t": "part", "seconds": round(elapsed, 6)}, sync=True)
     report.items.sort(key=lambda i: str(i.path))
     _finish(report, options, jpath)
     return report
@@ -205,7 +213,8 @@ def _convert_all(options: MigrationOptions, tasks: list[dict], report: Migration
         pending.pop(task["path"], None)
         item = ReportItem.from_dict(result)
         report.items.append(item)
-        meter.finished(item.path, task["size"], f"{item.status} {item.path.name}")
+        reason = f": {item.reason}" if item.status == "failed" and item.reason else ""
+        meter.finished(item.path, task["size"], f"{item.status} {item.path.name}{reason}")
 
     def on_error(task: dict, exc: BaseException) -> None:
         on_result(task, {"path": task["path"], "status": "failed", "size_before": task["size"],

@@ -102,3 +102,37 @@ def test_live_refresh_keeps_zoom_then_follows(qtbot, tmp_path, writer) -> None:
     assert readers and all(r._file for r in readers)  # h5py files are truthy while open
     panel.shutdown()
     qtbot.waitUntil(lambda: not any(r._file for r in readers), timeout=10000)  # closed, in a worker
+
+
+def test_live_is_on_by_default_for_a_file_being_written(qtbot, tmp_path, writer) -> None:
+    from storage import TimeSeriesConfig, TimeSeriesStorage
+
+    _wait_file(qtbot, tmp_path / "wrote10")
+    path = TimeSeriesStorage(TimeSeriesConfig(tmp_path)).path_for("live_run")
+    panel = PlotPanel()
+    qtbot.addWidget(panel)
+    panel.controls.interval.setValue(0.2)
+    assert not panel.controls.live.isChecked()
+    wait_drawn(qtbot, panel, lambda: panel.set_runs([RunRef("live_run", FileSource(path))]))
+    assert panel.controls.live.isChecked() and panel.live.active  # nobody ticked it
+    (tmp_path / "go1").touch()
+    qtbot.waitUntil(lambda: _length(panel) == 30, timeout=30000)
+    panel.shutdown()
+
+
+def test_live_follows_the_running_status_and_turns_off_again(qtbot, tmp_path) -> None:
+    from experiments_gui.expgui_helpers import write_series
+
+    done = write_series(tmp_path / "done.h5", [1.0, 0.5, 0.25])
+    assert not FileSource(done).being_written()  # closed cleanly: flags cleared
+    panel = PlotPanel()
+    qtbot.addWidget(panel)
+    running = RunRef("r", FileSource(done), metadata={"status": "running"})
+    wait_drawn(qtbot, panel, lambda: panel.set_runs([running]))
+    assert panel.controls.live.isChecked() and panel.live.active
+    wait_drawn(qtbot, panel, lambda: panel.set_runs([RunRef("d", FileSource(done))]))
+    assert not panel.controls.live.isChecked() and not panel.live.active
+    panel.controls.live.setChecked(True)  # the user's choice stays
+    wait_drawn(qtbot, panel, lambda: panel.set_runs([RunRef("d2", FileSource(done))]))
+    assert panel.controls.live.isChecked()
+    panel.shutdown()

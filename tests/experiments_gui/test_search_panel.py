@@ -227,3 +227,43 @@ def test_missing_lab_folder(qtbot, tmp_path) -> None:
     with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
         widget.open_lab(str(tmp_path / "nowhere"))
     assert widget.search.state.title.text() == "Lab folder not found."
+
+
+def test_return_in_a_plot_box_does_not_open_the_run(qtbot, panel) -> None:
+    from PySide6.QtCore import Qt
+
+    search, plots = panel.search, panel.plots
+    rect = search.table.visualRect(search.model.index(0, 0))
+    with qtbot.waitSignal(plots.drawn, timeout=WAIT):  # a click: selected and current
+        qtbot.mouseClick(search.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    opened = []
+    panel.open_files_requested.connect(opened.append)
+    panel.activateWindow()  # window-wide shortcuts need an active window
+    qtbot.waitUntil(panel.isActiveWindow, timeout=5000)
+    for box in (plots.controls.amount, plots.controls.interval):
+        box.setEnabled(True)
+        box.setFocus()
+        qtbot.waitUntil(box.hasFocus, timeout=5000)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.wait(300)  # a wrong shortcut would have asked a worker for the run's files by now
+    assert opened == []
+    search.table.setFocus()
+    qtbot.waitUntil(search.table.hasFocus, timeout=5000)
+    with qtbot.waitSignal(panel.open_files_requested, timeout=10000):  # the table's Return
+        qtbot.keyClick(search.table, Qt.Key.Key_Return)
+    assert len(opened) == 1
+
+
+def test_switching_labs_clears_curves_and_filter(qtbot, panel, tmp_path) -> None:
+    search, plots = panel.search, panel.plots
+    _search(qtbot, panel, where="architecture == 'vit'")
+    with qtbot.waitSignal(plots.drawn, timeout=WAIT):
+        search.select_rows([0, 1])
+    assert len(plots.curves) == 2
+    other = make_lab(tmp_path / "other", epochs=12)
+    with qtbot.waitSignal(search.results_shown, timeout=WAIT), \
+            qtbot.waitSignal(plots.drawn, timeout=WAIT):
+        panel.open_lab(str(other))
+    assert plots.curves == [] and plots.drawer.hover_targets == []
+    assert search.filters.text() == "" and search.query.text() == ""
+    assert len(_ids(panel)) == 7  # the new lab's runs, not "No runs match"
