@@ -3,8 +3,9 @@
 Prints one table; every row has a baseline measured in the same process and the ratio to it:
 
 - indexing N experiments (embedding + Chroma upsert) vs Chroma upsert of ready vectors;
-- query latency (median, p95) for text / filter / text + filter vs Chroma's own call with a
-  ready query vector;
+- query latency (median, p95) for text (hybrid: ids, BM25 and embedding fused; and the embedding
+  alone, as before issue 16) / an id / filter / text + filter vs Chroma's own call with a ready
+  query vector;
 - the embedding model: ready time (cold, in a fresh process) and query embedding latency after
   warm-up, vs sentence-transformers (torch) when it is installed;
 - appending 100,000 epochs of 10 metrics one row at a time vs one h5py write of the same arrays;
@@ -130,12 +131,17 @@ def bench_index(table: Table, n: int, queries: int, folder: Path, sample: int) -
     col = ix._collection
     qvec = {q: embed_texts([q]) for q in QUERIES}
     cases = {
-        "text": (lambda q: ix.query(q, limit=20),
-                 lambda q: col.query(query_embeddings=qvec[q], n_results=20)),
+        "text (hybrid)": (lambda q: ix.query(q, limit=20),
+                          lambda q: col.query(query_embeddings=qvec[q], n_results=20)),
+        "text, dense only (as before issue 16)": (
+            lambda q: ix.query(q, limit=20, mode="dense"),
+            lambda q: col.query(query_embeddings=qvec[q], n_results=20)),
+        "an id prefix (b0042)": (lambda q: ix.query(f"b{QUERIES.index(q) * 7:04d}", limit=20),
+                                 lambda q: col.query(query_embeddings=qvec[q], n_results=20)),
         "filter": (lambda q: ix.query(where="accuracy > 0.9 and lr < 1e-3", limit=20),
                    lambda q: col.get(where={"$and": [{"accuracy": {"$gt": 0.9}},
                                                      {"lr": {"$lt": 1e-3}}]}, limit=20)),
-        "text + filter": (lambda q: ix.query(q, where='status == "done" and epochs > 500',
+        "text + filter (hybrid)": (lambda q: ix.query(q, where='status == "done" and epochs > 500',
                                              limit=20),
                           lambda q: col.query(query_embeddings=qvec[q], n_results=20,
                                               where={"$and": [{"status": {"$eq": "done"}},
@@ -248,6 +254,8 @@ def main() -> None:
     parser.add_argument("--baseline-sample", type=int, default=2000,
                         help="experiments upserted with ready vectors for the baseline")
     parser.add_argument("--skip-model", action="store_true", help="no embedding-model rows")
+    parser.add_argument("--only-index", action="store_true",
+                        help="only the index and query rows (no model, no time series)")
     parser.add_argument("--quick", action="store_true", help="1,000 experiments, 10,000 epochs")
     args = parser.parse_args()
     if args.quick:
@@ -255,9 +263,10 @@ def main() -> None:
     table = Table()
     with tempfile.TemporaryDirectory(prefix="loupe-bench-") as tmp:
         folder = Path(tmp)
-        if not args.skip_model:
+        if not (args.skip_model or args.only_index):
             bench_model(table)
-        bench_timeseries(table, args.epochs, args.points, folder)
+        if not args.only_index:
+            bench_timeseries(table, args.epochs, args.points, folder)
         bench_index(table, args.experiments, args.queries, folder, args.baseline_sample)
     print(table.render())
 

@@ -13,6 +13,7 @@ from ._errors import (
     IndexUnavailableError,
     MigrationError,
     MissingDependencyError,
+    NodeReadError,
     ReadBudgetExceededError,
     RemoteError,
     RemoteForbiddenError,
@@ -34,10 +35,11 @@ from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
 from ._experiments._index_fields import FieldInfo
 from ._experiments._lab import IndexSummary, Lab
 from ._experiments._metrics_h5 import load_metrics, save_metrics
+from ._experiments._query_filters import FilterSuggestion, suggest_filters
 from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
-from ._experiments._where import WhereSyntaxError, parse_where
+from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
 from ._experiments.sources import CollectionInfo, ForeignChroma, experiment_sources
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
@@ -64,6 +66,7 @@ from ._nodes import (
     NodeKind,
     SliceResult,
     Source,
+    hdf5_open_for_writing,
     join_path,
     open_source,
     parent_path,
@@ -115,6 +118,7 @@ __all__ = [
     "NodeKind",
     "PAGE_SIZE",
     "join_path",
+    "hdf5_open_for_writing",
     "parent_path",
     "value_text",
     "index_remote_lab",
@@ -154,6 +158,10 @@ __all__ = [
     "FieldInfo",
     "Hit",
     "WhereSyntaxError",
+    "UnknownFieldError",
+    "FilterSuggestion",
+    "suggest_filters",
+    "check_where",
     "embed_texts",
     "parse_where",
     "SeriesReader",
@@ -164,6 +172,7 @@ __all__ = [
     "save_metrics",
     "MigrationError",
     "MissingDependencyError",
+    "NodeReadError",
     "StorageError",
     "StorageFileNotFoundError",
     "StoragePermissionError",

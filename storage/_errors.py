@@ -97,3 +97,12 @@ class ReadBudgetExceededError(StorageError, RuntimeError):
         super().__init__(message)
         self.nbytes = nbytes
         self.budget = budget
+
+
+class NodeReadError(StorageError, OSError):
+    """One object of a file cannot be read here, though the file is not damaged: a compression
+    filter, an external file or a type conversion is missing. The message names the object."""
+
+    def __init__(self, message: str, *, path: object = None) -> None:
+        super().__init__(message)
+        self.path = path

@@ -10,7 +10,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from storage import ChromaConfig, Hit, Lab, StorageError, experiment_sources, is_remote_url
+from storage import (
+    ChromaConfig,
+    Hit,
+    Lab,
+    StorageError,
+    WhereSyntaxError,
+    experiment_sources,
+    is_remote_url,
+)
 
 TABLE_COLUMNS = ("status", "architecture", "accuracy", "best_accuracy", "lr", "epochs")
 
@@ -81,9 +89,13 @@ def _chroma(args: argparse.Namespace, lab_dir: Path) -> ChromaConfig | None:
 
 
 def run(name: str, args: argparse.Namespace) -> int:
-    """Run a subcommand; storage errors become one clear line on stderr and exit code 1."""
+    """Run a subcommand; storage errors become one clear line on stderr and exit code 1, a bad
+    filter (syntax or an unknown field) exit code 2, like any other bad argument."""
     try:
         return {"demo": _run_demo, "index": _run_index, "search": _run_search}[name](args)
+    except WhereSyntaxError as exc:
+        print(f"loupe {name}: --where: {exc}", file=sys.stderr)
+        return 2
     except (StorageError, ValueError) as exc:
         print(f"loupe {name}: {exc}", file=sys.stderr)
         return 1
@@ -185,16 +197,33 @@ def _run_search(args: argparse.Namespace) -> int:
         print(f"note: the index is {status}; run `loupe index {args.lab}`", file=sys.stderr)
     hits = lab.search(text=args.text, where=args.where, limit=args.limit, sort_by=args.sort_by,
                       descending=not args.ascending)
+    suggested = suggestion_lines(lab, args.text, args.where)
     if args.json:
         print(json.dumps([hit_to_json(h) for h in hits], indent=1))
+        for line in suggested:  # stdout stays a plain JSON list
+            print(line, file=sys.stderr)
     else:
-        print(format_table(hits))
+        print("\n".join([format_table(hits), *suggested]))
     return 0
 
 
+def suggestion_lines(lab: Lab, text: str | None, where: str | None) -> list[str]:
+    """Filters the query names in words, offered (never applied): one line each."""
+    if not text:
+        return []
+    lines = []
+    for s in lab.suggest_filters(text):
+        if not where or s.expression not in where:
+            lines.append(f"suggested filter: --where '{s.expression}'   (from \"{s.words}\")")
+    return lines
+
+
 def hit_to_json(hit: Hit) -> dict[str, Any]:
+    """A hit for machines; ``why`` says how a text query found it."""
     return {"id": hit.id, "distance": hit.distance, "document": hit.document,
-            "metadata": hit.metadata}
+            "metadata": hit.metadata,
+            "why": {"dense_rank": hit.dense_rank, "lexical_rank": hit.lexical_rank,
+                    "fused_score": hit.score, "matched": hit.matched}}
 
 
 def _cell(value: Any) -> str:
@@ -209,9 +238,9 @@ def format_table(hits: list[Hit]) -> str:
     """A plain text table: id, distance and the main metadata columns."""
     if not hits:
         return "no matching experiments"
-    header = ("id", "distance", *TABLE_COLUMNS)
-    rows = [(h.id, _cell(h.distance), *(_cell(h.metadata.get(c)) for c in TABLE_COLUMNS))
-            for h in hits]
+    header = ("id", "distance", *TABLE_COLUMNS, "matched")
+    rows = [(h.id, _cell(h.distance), *(_cell(h.metadata.get(c)) for c in TABLE_COLUMNS),
+             ", ".join(h.matched)[:40] or "-") for h in hits]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
              for row in [header, *rows]]

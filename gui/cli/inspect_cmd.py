@@ -35,17 +35,25 @@ def build_parser(prog: str, name: str = "inspect") -> argparse.ArgumentParser:
 
 def walk(source: Source, max_depth: int | None = None, limit: int = 100_000
          ) -> Iterator[NodeInfo]:
-    """The root, then every node in tree order (links are shown, not followed)."""
-    yield source.root()
-    yield from islice(_walk_group(source, "/", 0, max_depth or MAX_DEPTH), max(limit - 1, 0))
+    """The root, then every node in tree order (links are shown, not followed). A group whose
+    members cannot be listed (a damaged file) carries the reason as its error."""
+    yield from islice(_walk_node(source, source.root(), 0, max_depth or MAX_DEPTH),
+                      max(limit, 0))
 
 
-def _walk_group(source: Source, path: str, depth: int, max_depth: int) -> Iterator[NodeInfo]:
-    for node in source.describe(path, [n.name for n in source.list_children(path)]):
-        yield node
-        # a hard-link cycle stops at max_depth too
-        if node.kind == NodeKind.GROUP and depth + 1 < max_depth:
-            yield from _walk_group(source, node.path, depth + 1, max_depth)
+def _walk_node(source: Source, node: NodeInfo, depth: int, max_depth: int
+               ) -> Iterator[NodeInfo]:
+    names: list[str] = []
+    # a hard-link cycle stops at max_depth too
+    if node.kind == NodeKind.GROUP and not node.error and depth < max_depth:
+        try:
+            names = [n.name for n in source.list_children(node.path)]
+        except StorageError as exc:
+            node.error = f"cannot list members: {exc}"
+    yield node
+    if names:
+        for child in source.describe(node.path, names):
+            yield from _walk_node(source, child, depth + 1, max_depth)
 
 
 def node_record(source: Source, node: NodeInfo, with_attrs: bool) -> dict:

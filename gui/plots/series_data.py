@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from storage import hdf5_open_for_writing
+
 X_KEYS = ("step", "wall_time")
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
 
 class SeriesReader(Protocol):
@@ -150,28 +151,6 @@ def is_live(ref: RunRef) -> bool:
     try:
         return ref.source.being_written()
     except Exception:  # noqa: BLE001 - an unreadable run is not live; its error shows elsewhere
-        return False
-
-
-def hdf5_open_for_writing(path: str | Path) -> bool:
-    """Whether an HDF5 file's superblock says a writer has it open (SWMR or not).
-
-    Superblocks of version 2 and 3 (``libver="latest"``, what SWMR needs) keep the file
-    consistency flags in their 12th byte: bit 0 write access, bit 2 SWMR write. A writer that
-    crashed leaves them set too; then live refresh just finds no new rows.
-    """
-    try:
-        with open(path, "rb") as fh:
-            offset = 0
-            while True:  # a user block moves the superblock to 512, 1024, 2048... bytes
-                fh.seek(offset)
-                head = fh.read(12)
-                if len(head) < 12:
-                    return False
-                if head[:8] == HDF5_SIGNATURE:
-                    return head[8] >= 2 and bool(head[11] & 0b101)
-                offset = 512 if offset == 0 else offset * 2
-    except OSError:
         return False
 
 

@@ -13,13 +13,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-ID, DISTANCE, DOCUMENT = "id", "distance", "document"
-FIXED = {ID: "Run", DISTANCE: "Distance", DOCUMENT: "Matched text"}
+ID, DISTANCE, WHY, DOCUMENT = "id", "distance", "why", "document"
+FIXED = {ID: "Run", DISTANCE: "Distance", WHY: "Why", DOCUMENT: "Matched text"}
 # Metadata shown first, in this order, when present; the rest follows alphabetically.
 PREFERRED = ("hypothesis_id", "architecture", "accuracy", "best_accuracy", "loss", "lr", "epochs",
              "seed", "status")
 # Shown until the user chooses otherwise; other fields are one right-click away.
-DEFAULT_VISIBLE = (ID, DISTANCE, "hypothesis_id", "architecture", "accuracy", "lr", "seed",
+DEFAULT_VISIBLE = (ID, DISTANCE, WHY, "hypothesis_id", "architecture", "accuracy", "lr", "seed",
                    "status", DOCUMENT)
 STATUS_COLORS = {"failed": "#9b2c2c", "diverged": "#b7791f", "running": "#2b6cb0"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -31,20 +31,23 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._hits: list[Any] = []
-        self._keys: list[str] = [ID, DISTANCE, DOCUMENT]  # metadata goes before DOCUMENT
+        self._keys: list[str] = [ID, DISTANCE, WHY, DOCUMENT]  # metadata goes before DOCUMENT
+        self._where = ""  # the filter the hits passed, for the "why" tooltip
 
     # ---- content ----------------------------------------------------------------------------
-    def set_hits(self, hits: Sequence[Any], field_names: Sequence[str] = ()) -> None:
+    def set_hits(self, hits: Sequence[Any], field_names: Sequence[str] = (),
+                 where: str = "") -> None:
         """Show ``hits``; columns are the fixed ones plus every metadata field seen."""
         self.beginResetModel()
         self._hits = list(hits)
+        self._where = where
         names = set(field_names)
         for hit in self._hits:
             names.update(hit.metadata)
         names -= {"_"}
         ordered = [k for k in PREFERRED if k in names]
         ordered += sorted(names - set(ordered))
-        self._keys = [ID, DISTANCE, *ordered, DOCUMENT]
+        self._keys = [ID, DISTANCE, WHY, *ordered, DOCUMENT]
         self.endResetModel()
 
     def hit(self, row: int) -> Any:
@@ -86,6 +89,8 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(value, key)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if key == WHY:
+                return why_tooltip(hit, self._where)
             return hit.document if key in (DOCUMENT, ID) else None
         if role == Qt.ItemDataRole.UserRole:
             return value
@@ -104,6 +109,8 @@ class ResultsModel(QAbstractTableModel):
             return hit.distance
         if key == DOCUMENT:
             return hit.document
+        if key == WHY:
+            return ", ".join(getattr(hit, "matched", None) or []) or None
         return hit.metadata.get(key)
 
     def sort(self, column: int,  # noqa: D401 - Qt API
@@ -118,6 +125,24 @@ class ResultsModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         self._hits = present + missing  # empty cells last in both directions
         self.layoutChanged.emit()
+
+
+def why_tooltip(hit: Any, where: str) -> str:
+    """Why a run is in the results: the words that matched, its two ranks, the filter."""
+    lines = []
+    if getattr(hit, "matched", None):
+        lines.append("Words that matched: " + ", ".join(hit.matched))
+    ranks = [f"{name} #{rank}" for name, rank in (("meaning", getattr(hit, "dense_rank", None)),
+                                                   ("words", getattr(hit, "lexical_rank", None)))
+             if rank is not None]
+    if ranks:
+        lines.append("Rank by " + ", by ".join(ranks)
+                     + (f"; fused score {hit.score:.4f}" if hit.score is not None else ""))
+    elif hit.distance is None:
+        lines.append("Listed (no text query)")
+    if where:
+        lines.append(f"Filter that applied: {where}")
+    return "\n".join(lines) or "Close in meaning to the query"
 
 
 def _is_number(value: Any) -> bool:

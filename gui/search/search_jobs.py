@@ -79,14 +79,14 @@ def search(lab: Any, text: str, where: str, limit: int, sort_by: str | None = No
                       sort_by=None if text else sort_by, descending=True)
 
 
-def check_where(text: str) -> str:
-    """"" if the filter parses (or is empty), else the parser's message."""
+def check_where(text: str, fields: Any = ()) -> str:
+    """"" if the filter parses (or is empty) and names only known ``fields``, else why not."""
     if not text.strip():
         return ""
-    from storage import parse_where
+    from storage import check_where as check
 
     try:
-        parse_where(text)
+        check(text, list(fields))
     except ValueError as exc:
         return f"Filter: {exc}"
     return ""

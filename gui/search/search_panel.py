@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from gui import settings as loupe_settings
 from gui.search import search_jobs
 from gui.search.filter_builder import FilterBuilder
+from gui.search.filter_chips import FilterChips
 from gui.search.results_columns import ColumnChooser
 from gui.search.results_model import ResultsModel
 from gui.search.search_state import SearchState
@@ -60,9 +61,10 @@ class SearchPanel(QWidget):
                                           "result files (F5)")
         self.settings_button = QPushButton("Settings...", self)
         self.query = QLineEdit(self, clearButtonEnabled=True)
-        self.query.setPlaceholderText("Describe the run: resnet with a plateau around epoch 300"
-                                      "  (Ctrl+F)")
+        self.query.setPlaceholderText("Describe the run, its state or its id: vit that diverged, "
+                                      "still training, h017  (Ctrl+F)")
         self.filters = FilterBuilder(self)
+        self.chips = FilterChips(self)
         self.count_label = QLabel(self)
         self.model = ResultsModel(self)
         self.table = self._make_table()
@@ -100,6 +102,7 @@ class SearchPanel(QWidget):
         box.addLayout(top)
         box.addWidget(self.query)
         box.addWidget(self.filters)
+        box.addWidget(self.chips)
         box.addWidget(self.count_label)
         box.addWidget(self.stack, 1)
 
@@ -107,6 +110,7 @@ class SearchPanel(QWidget):
         self.query.textChanged.connect(lambda _: self._debounce.start())
         self.filters.changed.connect(lambda _: self._debounce.start())
         self._debounce.timeout.connect(self.run_query)
+        self.chips.accepted.connect(self.add_filter)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.reindex_button.clicked.connect(self.reindex)
@@ -192,7 +196,7 @@ class SearchPanel(QWidget):
         if self.lab is None or self._opening:
             return
         where = self.filters.text()
-        problem = search_jobs.check_where(where)
+        problem = search_jobs.check_where(where, self.fields)
         self.filters.show_error(problem)
         if problem:
             return
@@ -206,10 +210,11 @@ class SearchPanel(QWidget):
     def _on_hits(self, hits: list | None, text: str, where: str) -> None:
         if hits is None:  # superseded before it started
             return
-        self.model.set_hits(hits, list(self.fields))
+        self.model.set_hits(hits, list(self.fields), where)
+        self.chips.set_suggestions(self._suggestions(text, where))
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.columns.apply()
-        kind = "closest first" if text else "listing"
+        kind = "best matches first" if text else "listing"
         self.count_label.setText(f"{len(hits)} run{'s' if len(hits) != 1 else ''} ({kind})"
                                  + (f", filter: {where}" if where else ""))
         if hits:
@@ -221,6 +226,20 @@ class SearchPanel(QWidget):
             self._show_state("no-results", "No runs match.",
                              "Try other words, or loosen the filter.")
         self.results_shown.emit(len(hits))
+
+    def _suggestions(self, text: str, where: str) -> list:
+        """Filters the query names in words (a few regexes over the field summary: no disk)."""
+        if not text:
+            return []
+        from storage import suggest_filters
+
+        return [s for s in suggest_filters(text, self.fields) if s.expression not in where]
+
+    def add_filter(self, expression: str) -> None:
+        """Accept a suggested filter chip: AND it to the filter box (which re-runs the query)."""
+        current = self.filters.text()
+        self.filters.expression.setText(f"{current} and {expression}" if current
+                                        else expression)
 
     def _on_query_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValueError) and not search_jobs.is_index_error(exc):

@@ -153,6 +153,9 @@ class _DemoWriter:
         }
         if status != "running":
             run["finished"] = _iso(self.clock - 600)
+        if kind == "failed":  # what the training script logged; search reads it (issue 16)
+            run["error"] = ("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB "
+                            "(GPU 0; 15.78 GiB total capacity)")
         self.counts["runs"] += 1
         self._store_history(run, hist, kind)
         return run

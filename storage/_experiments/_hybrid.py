@@ -162,5 +162,7 @@ class _StoringSource:
             path = self.storage.store_history(rec.experiment_id, rec.history) if rec.history \
                 else self.storage._existing(rec.experiment_id)
             rec.metadata["timeseries_path"] = rec.metadata["series"] = str(path or "")
+            if rec.metadata.get("lab_report"):  # the hybrid store keeps the report in the text
+                rec.document = f"{rec.document} {rec.metadata['lab_report']}"
         self.read.append((unit.path, records))
         return records

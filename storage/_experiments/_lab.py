@@ -30,6 +30,7 @@ from ._index_fields import FieldInfo
 from ._indexer import GROUP_RUNS, Indexer, IndexSummary, load_manifest, manifest_status
 from ._lab_scan import LabFiles, file_stamp
 from ._nal import RunRecord
+from ._query_filters import FilterSuggestion, suggest_filters
 from ._series_h5 import SeriesReader
 from ._timeseries import H5_SUFFIX, read_history_file
 from .sources import NalSource, Source, detect_sources, read_series, series_kind
@@ -101,10 +102,15 @@ class Lab:
 
     # -- searching -----------------------------------------------------------------------------
     def search(self, text: str | None = None, where: str | dict | None = None, limit: int = 50,
-               sort_by: str | None = None, descending: bool = True) -> list[Hit]:
-        """Semantic search, filters and sorted listings over the lab's runs."""
+               sort_by: str | None = None, descending: bool = True,
+               mode: str = "hybrid") -> list[Hit]:
+        """Hybrid search (ids, meaning, words), filters and sorted listings over the lab's runs."""
         return self.index.query(text=text, where=where, limit=limit, sort_by=sort_by,
-                                descending=descending)
+                                descending=descending, mode=mode)
+
+    def suggest_filters(self, text: str) -> list[FilterSuggestion]:
+        """Filters the words of ``text`` name ("on svhn", "lr 1e-3"): offered, never applied."""
+        return suggest_filters(text, self.fields()) if text and text.strip() else []
 
     def fields(self) -> dict[str, FieldInfo]:
         return self.index.fields()

@@ -213,20 +213,13 @@ class SeriesReader:
 
             self._file = open_h5_url(str(path))
             self.path = Path(str(path))  # for messages (its .name); never opened as a path
+            self._stamp = None  # never reopened
             return
         self.path = Path(path)
         if not self.path.exists():
             raise StorageFileNotFoundError(f"no time series at {self.path}")
-        register_filters()
-        try:
-            self._file = h5py.File(self.path, "r", libver="latest", swmr=True)
-        except OSError:
-            try:  # a file written by another tool without SWMR support
-                self._file = h5py.File(self.path, "r")
-            except OSError as exc:
-                raise CorruptFileError(
-                    f"cannot read time series {self.path}: {exc}. The file is damaged or is "
-                    "being created right now; try again.", path=self.path) from exc
+        self._file = _open_local(self.path)
+        self._stamp = _stamp(self.path)
 
     def metrics(self) -> list[str]:
         """Metric names (without step / wall_time)."""
@@ -239,7 +232,15 @@ class SeriesReader:
         return int(self._dataset(metric).shape[0])
 
     def refresh(self) -> dict[str, int]:
-        """Re-read the datasets' metadata; return the new length of every metric."""
+        """Re-read the datasets' metadata; return the new length of every metric.
+
+        A file opened without SWMR (no writer was active then) is opened again when it changed
+        on disk since: a run resumed by a new writer shows its new rows too.
+        """
+        if self._stamp is not None and not self._file.swmr_mode:
+            stamp = _stamp(self.path)
+            if stamp != self._stamp:
+                self._reopen(stamp)
         out = {}
         for name in self.metrics():
             ds = self._file[name]
@@ -256,10 +257,25 @@ class SeriesReader:
         return self._dataset(metric)[start:stop]
 
     def attrs(self) -> dict[str, Any]:
+        if self._stamp is not None:  # a local file: its id is a variable-length string
+            from .._nodes._h5heap import looping_heaps
+
+            if looping_heaps(self.path):  # HDF5 would spin forever on it
+                raise CorruptFileError(f"{self.path.name}: a global heap collection is damaged: "
+                                       "its attributes cannot be read; copy the file again",
+                                       path=self.path)
         return {k: _plain(v) for k, v in self._file.attrs.items()}
 
     def close(self) -> None:
         self._file.close()
+
+    def _reopen(self, stamp: tuple[int, int] | None) -> None:
+        try:
+            fresh = _open_local(self.path)
+        except StorageError:  # being rewritten right now: keep the old view, retry next time
+            return
+        self._file.close()
+        self._file, self._stamp = fresh, stamp
 
     def __enter__(self) -> SeriesReader:
         return self
@@ -276,6 +292,25 @@ class SeriesReader:
         if not hasattr(ds, "ndim"):  # a group (h5py or h5pyd)
             raise KeyError(f"{name!r} in {self.path.name} is not a dataset")
         return ds
+
+
+def _open_local(path: Path) -> h5py.File:
+    """The file as the node layer opens it (same HDF5 flags: one process may hold both)."""
+    from .._nodes._h5open import open_h5_file
+
+    try:
+        return open_h5_file(path)
+    except CorruptFileError as exc:
+        raise CorruptFileError(f"cannot read time series {path}: {exc}. If a run is creating "
+                               "it right now, try again.", path=path) from None
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:  # gone or unreadable now: the next open says why
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _plain(value: Any) -> Any:

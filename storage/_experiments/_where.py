@@ -16,7 +16,9 @@ in front of a comparison or ``in`` (Chroma has no general negation); it flips th
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Collection
 from typing import Any
 
 from .._errors import StorageError
@@ -24,6 +26,10 @@ from .._errors import StorageError
 
 class WhereSyntaxError(StorageError, ValueError):
     """A filter expression could not be parsed; the message shows where."""
+
+
+class UnknownFieldError(WhereSyntaxError):
+    """A filter names a field the index does not hold; the message names the closest ones."""
 
 
 _TOKEN = re.compile(r"""
@@ -189,3 +195,28 @@ def where_fields(where: dict[str, Any]) -> set[str]:
         else:
             names.add(key)
     return names
+
+
+def check_fields(where: dict[str, Any], known: Collection[str]) -> None:
+    """Raise :class:`UnknownFieldError` if ``where`` names a field not in ``known``.
+
+    Without the check, a typo (``acuracy > 0.9``) silently matched nothing.
+    """
+    missing = sorted(where_fields(where) - set(known))
+    if not missing:
+        return
+    name = missing[0]
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    if not close:  # a prefix or part of a name ("acc", "val") is a good hint too
+        close = [k for k in sorted(known) if name.lower() in k.lower()][:3]
+    hint = (f"did you mean {' or '.join(close)}?" if close
+            else f"known fields: {', '.join(sorted(known)[:12])}")
+    raise UnknownFieldError(f"unknown field {name!r} in the filter; {hint}")
+
+
+def check_where(text: str, known: Collection[str]) -> dict[str, Any]:
+    """Parse ``text`` and check its field names against ``known`` (empty: not checked)."""
+    where = parse_where(text)
+    if known:
+        check_fields(where, known)
+    return where

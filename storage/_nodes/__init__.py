@@ -6,6 +6,7 @@ Qt-free; the GUI's item models and the ``loupe inspect`` command sit on it, and 
 
 from ._attrs import read_attributes, value_text
 from ._dtypes import dtype_text
+from ._h5open import hdf5_open_for_writing
 from ._h5source import H5Source, open_h5_file
 from ._node import (
     BROKEN,
@@ -30,7 +31,8 @@ from ._source import Source, open_source, register_opener
 __all__ = [
     "BROKEN", "DATASET", "DATATYPE", "DEFAULT_BUDGET", "EXTERNAL_LINK", "GROUP", "KINDS",
     "PAGE_SIZE", "SOFT_LINK", "UNKNOWN", "UNREADABLE", "AttrInfo", "ChildPage", "H5Source",
-    "NodeInfo", "NodeKind", "ReadCancelled", "SliceResult", "Source", "dtype_text", "join_path",
+    "NodeInfo", "NodeKind", "ReadCancelled", "SliceResult", "Source", "dtype_text",
+    "hdf5_open_for_writing", "join_path",
     "open_h5_file", "open_source", "parent_path", "read_attributes", "read_slice",
     "register_opener", "value_text",
 ]

@@ -7,6 +7,7 @@ set; it never hides the others.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import h5py
 import numpy as np
@@ -18,24 +19,31 @@ MAX_TEXT = 20_000  # characters of one value shown; the rest is elided
 MAX_ITEMS = 200  # array elements shown
 
 
-def read_attributes(obj) -> list[AttrInfo]:
-    """All attributes of an h5py object (group, dataset, named type), in storage order."""
+def read_attributes(obj, vlen_refusal: Callable[[], str] | None = None) -> list[AttrInfo]:
+    """All attributes of an h5py object (group, dataset, named type), in storage order.
+
+    ``vlen_refusal()``, asked at the first variable-length value, says why such values are not
+    read ('' when they are); each such attribute then gets it as its error.
+    """
     out = []
     try:
         names = list(obj.attrs.keys())
     except Exception as exc:  # an attribute table that cannot be listed: one error row
         return [AttrInfo("(attributes)", "", None, "", error=f"cannot list attributes: {exc}")]
     for name in names:
-        out.append(_read_one(obj, name))
+        out.append(_read_one(obj, name, vlen_refusal))
     return out
 
 
-def _read_one(obj, name: str) -> AttrInfo:
+def _read_one(obj, name: str, vlen_refusal: Callable[[], str] | None = None) -> AttrInfo:
     try:
         aid = obj.attrs.get_id(name)
         dtype, shape = aid.dtype, aid.shape
     except Exception as exc:
         return AttrInfo(name, "", None, "", error=f"unreadable: {exc}")
+    refusal = vlen_refusal() if vlen_refusal is not None and dtype.hasobject else ""
+    if refusal:
+        return AttrInfo(name, dtype_text(dtype), shape, "", error=refusal)
     try:
         value = obj.attrs[name]
     except Exception as exc:

@@ -8,54 +8,18 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from .._errors import CorruptFileError, StorageFileNotFoundError, StoragePermissionError
+from .._errors import CorruptFileError
 from ._attrs import read_attributes
+from ._bitshuffle import damaged_chunk
+from ._h5errors import DAMAGE_ADVICE, HDF5_ERRORS, row_error, translated, typed_error
+from ._h5heap import looping_heaps
+from ._h5open import open_h5_file
 from ._listing import describe, fill_object, list_children
-from ._node import GROUP, UNREADABLE, NodeInfo, parent_path
+from ._node import GROUP, UNREADABLE, NodeInfo, join_path, parent_path
 from ._pages import PAGE_SIZE, OnPage, stream_members
 from ._properties import object_properties
-from ._slicing import DEFAULT_BUDGET, SliceResult
+from ._slicing import DEFAULT_BUDGET, SliceResult, normalize
 from ._source import Source
-
-
-def _load_filters() -> None:
-    """Register hdf5plugin's filters (Zstd, Blosc, LZ4, Bitshuffle...) with HDF5."""
-    try:
-        import hdf5plugin  # noqa: F401 - importing registers the filters
-    except ImportError:  # reads of those filters then fail with a marked row
-        pass
-
-
-def open_h5_file(path: Path) -> h5py.File:
-    """Read-only, HDF5 file locking off (a training run may be writing), SWMR when allowed."""
-    _load_filters()
-    try:
-        return h5py.File(path, "r", locking=False, swmr=True)
-    except FileNotFoundError:
-        raise StorageFileNotFoundError(f"{path} does not exist: check the path") from None
-    except PermissionError:
-        raise StoragePermissionError(f"{path} cannot be read: check its permissions") from None
-    except OSError as swmr_error:
-        if "locking flag" in str(swmr_error):  # already open in this process (a test writer)
-            return h5py.File(path, "r")
-        if "SWMR" not in str(swmr_error):
-            raise _open_error(path, swmr_error) from None
-    try:  # a file that is not in SWMR mode, or written by an older library
-        return h5py.File(path, "r", locking=False)
-    except OSError as exc:
-        raise _open_error(path, exc) from None
-
-
-def _open_error(path: Path, exc: OSError) -> CorruptFileError:
-    text = str(exc)
-    if "already open for write" in text or "not already open for SWMR" in text:
-        why = ("its writer did not close it cleanly (the superblock is still marked 'open for "
-               "writing'); if no program is writing it, run `h5clear -s` on a copy and open that")
-    elif "signature not found" in text:
-        why = "it is not an HDF5 file (no HDF5 signature): it may be truncated or another format"
-    else:
-        why = f"HDF5 cannot open it ({text})"
-    return CorruptFileError(f"{path.name}: {why}", path=path)
 
 
 class H5Source(Source):
@@ -68,6 +32,7 @@ class H5Source(Source):
         super().__init__(location, name, local_dir)
         self.file = file
         self._owns_file = owns_file
+        self._vlen_refusal: str | None = None  # see vlen_refusal()
 
     @classmethod
     def open_path(cls, path: Path) -> H5Source:
@@ -75,6 +40,7 @@ class H5Source(Source):
         return cls(open_h5_file(path), str(path), path.name, str(path.resolve().parent))
 
     # -- the tree ---------------------------------------------------------------------------
+    @translated("read it")
     def info(self, path: str) -> NodeInfo:
         if path in ("", "/"):
             node = NodeInfo("/", self.name)
@@ -86,10 +52,12 @@ class H5Source(Source):
             return describe(self.file[parent], parent, [path.rpartition("/")[2]],
                             self.local_dir)[0]
 
+    @translated("list its members")
     def list_children(self, path: str) -> list[NodeInfo]:
         with self.lock:
             return list_children(self.file[path or "/"], path or "/", self.probe_limit)
 
+    @translated("list its members")
     def stream_children(self, path: str, on_page: OnPage, *, page_size: int = PAGE_SIZE,
                         cancel: threading.Event | None = None) -> int:
         if type(self).list_children is not H5Source.list_children:
@@ -104,7 +72,8 @@ class H5Source(Source):
             try:
                 group = self.file[path or "/"]
             except Exception as exc:
-                return [NodeInfo(f"{path}/{n}", n, kind=UNREADABLE, error=str(exc),
+                error = row_error(f"cannot open {path or '/'}", exc)
+                return [NodeInfo(join_path(path, n), n, kind=UNREADABLE, error=error,
                                  detailed=True) for n in names]
             return describe(group, path or "/", names, self.local_dir)
 
@@ -113,9 +82,11 @@ class H5Source(Source):
         needle = text.lower()
         found: list[NodeInfo] = []
 
-        def visit(name: str) -> object:
+        def visit(name: str | bytes) -> object:
             if cancel is not None and cancel.is_set():
                 return True  # a non-None answer stops h5py's walk
+            if isinstance(name, bytes):  # h5py passes a name that is not UTF-8 as bytes
+                name = name.decode("utf-8", "surrogateescape")  # as the listing decodes it
             if needle in name.rpartition("/")[2].lower():
                 found.append(NodeInfo("/" + name, name.rpartition("/")[2]))
                 if len(found) >= limit:
@@ -123,10 +94,13 @@ class H5Source(Source):
             return None
 
         with self.lock:
-            if hasattr(self.file, "visit_links"):
-                self.file.visit_links(visit)
-            else:  # h5py-like APIs without visit_links: visit() follows hard links only
-                self.file.visit(visit)
+            try:
+                if hasattr(self.file, "visit_links"):
+                    self.file.visit_links(visit)
+                else:  # h5py-like APIs without visit_links: visit() follows hard links only
+                    self.file.visit(visit)
+            except HDF5_ERRORS as exc:  # the walk stops at a damaged group: say so
+                raise typed_error(exc, self.name, "/", f"search it for {text!r}") from exc
         return found
 
     # -- one node ---------------------------------------------------------------------------
@@ -136,10 +110,12 @@ class H5Source(Source):
         except KeyError as exc:
             raise KeyError(f"{path}: {exc}") from None
 
+    @translated("read its attributes")
     def attributes(self, path: str):
         with self.lock:
-            return read_attributes(self._get(path))
+            return read_attributes(self._get(path), self.vlen_refusal)
 
+    @translated("read its properties")
     def properties(self, path: str) -> list[tuple[str, str]]:
         with self.lock:
             return object_properties(self._get(path), path or "/")
@@ -150,7 +126,13 @@ class H5Source(Source):
             raise TypeError(f"{path} is not a dataset")
         return obj
 
+    @translated("read it")
     def read(self, path: str, selection=(), **kwargs) -> SliceResult:
+        if self.local_dir is not None:  # a local file: what would crash or hang HDF5 first
+            with self.lock:
+                problem = self._unsafe_read(self.array(path), selection)
+            if problem:
+                raise CorruptFileError(f"{self.name}: {path}: {problem}", path=self.location)
         try:
             return super().read(path, selection, **kwargs)
         except OSError as exc:
@@ -159,6 +141,27 @@ class H5Source(Source):
                 raise
             with self.lock:
                 return _read_raw(self.array(path), kwargs.get("budget", DEFAULT_BUDGET))
+
+    def _unsafe_read(self, dset, selection) -> str:
+        """Why reading ``selection`` of ``dset`` would hang or crash the process ('' if not)."""
+        if dset.dtype.hasobject and self.vlen_refusal():
+            return self.vlen_refusal()
+        if not dset.shape:
+            return ""
+        full = tuple(selection) + (slice(None),) * (len(dset.shape) - len(selection))
+        problem = damaged_chunk(dset, normalize(full, dset.shape))
+        return f"{problem}; {DAMAGE_ADVICE}" if problem else ""
+
+    def vlen_refusal(self) -> str:
+        """Why variable-length values of this file are not read ('' when they are): HDF5
+        would never finish decoding a damaged global heap collection (see ``_h5heap``)."""
+        if self._vlen_refusal is None:
+            looping = looping_heaps(self.location) if self.local_dir is not None else []
+            self._vlen_refusal = (
+                f"the global heap collection at byte {looping[0]} is damaged (HDF5 would never "
+                f"finish decoding it), so variable-length values are not read; {DAMAGE_ADVICE}"
+                if looping else "")
+        return self._vlen_refusal
 
     def snippet(self, path: str) -> str:
         node_kind = self.info(path).object_kind if path not in ("", "/") else GROUP

@@ -12,6 +12,7 @@ import os
 import h5py
 
 from ._dtypes import compression_text, dtype_text, filter_pipeline, is_compressed
+from ._h5errors import row_error
 from ._node import (
     BROKEN,
     DATASET,
@@ -52,7 +53,7 @@ def describe_one(group, parent: str, name: str, local_dir: str | None = None) ->
     try:
         link = group.get(name, getlink=True)
     except Exception as exc:
-        node.kind, node.error = UNREADABLE, f"cannot read link: {exc}"
+        node.kind, node.error = UNREADABLE, row_error("cannot read link", exc)
         return node
     if isinstance(link, h5py.SoftLink):
         node.kind, node.link_target = SOFT_LINK, link.path
@@ -75,7 +76,7 @@ def _unresolved(node: NodeInfo, exc: Exception, local_dir: str | None) -> NodeIn
         reason = "file not found" if missing else str(exc)
         node.kind, node.error = BROKEN, f"external link to {node.link_target}: {reason}"
     else:
-        node.kind, node.error = UNREADABLE, f"cannot open: {exc}"
+        node.kind, node.error = UNREADABLE, row_error("cannot open", exc)
     return node
 
 
@@ -103,7 +104,7 @@ def fill_common(node: NodeInfo, obj, kind: str, fill_dataset) -> None:
         else:
             fill_dataset(node, obj)
     except Exception as exc:  # one odd object must not break the listing
-        node.error = f"cannot read details: {exc}"
+        node.error = row_error("cannot read details", exc)
 
 
 def _fill_dataset(node: NodeInfo, dset, local_dir: str | None) -> None:

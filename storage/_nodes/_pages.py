@@ -78,7 +78,11 @@ def stream_members(group, on_page: OnPage, *, page_size: int = PAGE_SIZE,
     if links is None or not hasattr(links, "iterate"):  # h5pyd and other h5py-like APIs
         return _stream_names(group, total, on_page, page_size, cancel)
     pager = _Pager(group if total <= probe_limit else None, total, on_page, page_size, cancel)
-    links.iterate(pager.callback(), info=True, order=h5py.h5.ITER_NATIVE)
+    try:
+        links.iterate(pager.callback(), info=True, order=h5py.h5.ITER_NATIVE)
+    except Exception:  # damaged link storage: the members listed before it still show
+        pager.finish()
+        raise
     pager.finish()
     return pager.sent
 

@@ -36,10 +36,13 @@ def index(tmp_path_factory) -> ExperimentIndex:
 
 
 def test_text_search_ranks_by_meaning(index) -> None:
-    hits = index.query("a network that went to NaN", limit=3)
+    hits = index.query("a network that went to NaN", limit=3, mode="dense")
     assert hits[0].id == "h2_vit-s_lr1e-2_s0"
     assert all(isinstance(h, Hit) and h.distance is not None for h in hits)
     assert [h.distance for h in hits] == sorted(h.distance for h in hits)
+    fused = index.query("a network that went to NaN", limit=3)
+    assert fused[0].id == "h2_vit-s_lr1e-2_s0"
+    assert [h.score for h in fused] == sorted((h.score for h in fused), reverse=True)
     assert index.query("tabular baseline", limit=1)[0].id == "h4_mlp_lr1e-3_s2"
 
 
@@ -136,3 +139,36 @@ def test_locked_index_folder_is_reported_quickly(tmp_path) -> None:
         holder.rollback()
         holder.close()
     assert (folder / "chroma.sqlite3").exists()
+
+
+@pytest.mark.parametrize("where", [{"status": "done"}, {"lr": {"$lt": 1e-3}},
+                                   {"status": "running"}, {"epochs": {"$gt": 10_000}}])
+def test_filtered_dense_side_equals_chromas_filtered_query(index, where) -> None:
+    """Post-filtering the nearest runs (fast path) gives what Chroma's filtered query gives."""
+    text = "image classification network"
+    for limit in (1, 2, 5):
+        fast = index.dense_hits(text, where, limit, index.ids_where(where))
+        slow = index.dense_hits(text, where, limit)
+        assert [h.id for h in fast] == [h.id for h in slow]
+        assert [h.metadata for h in fast] == [h.metadata for h in slow]
+
+
+def test_lexical_index_is_rebuilt_from_chroma_when_missing(index, tmp_path) -> None:
+    again = ExperimentIndex(index.config)
+    again.lexical().clear()  # as an index made before the lexical file existed
+    fresh = ExperimentIndex(index.config)
+    assert fresh.lexical().count() == len(DOCS)
+    assert fresh.query("h2_vit-s", limit=1)[0].id == "h2_vit-s_lr1e-2_s0"
+
+
+def test_filtered_ids_are_reread_after_any_writer_changes_the_index(tmp_path) -> None:
+    config = ChromaConfig(tmp_path / "index")
+    ours = ExperimentIndex(config)
+    ours.upsert(["a"], ["resnet on cifar"], [{"status": "done"}])
+    where = {"status": "done"}
+    assert ours.ids_where(where) == {"a"} and ours.ids_where(where) == {"a"}
+    ours.upsert(["b"], ["vit on svhn"], [{"status": "done"}])  # our own write
+    assert ours.ids_where(where) == {"a", "b"}
+    other = ExperimentIndex(config)  # another window or a training script
+    other.upsert(["a"], ["resnet on cifar"], [{"status": "failed"}])
+    assert ours.ids_where(where) == {"b"}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from experiments_gui.expgui_helpers import make_lab
+from PySide6.QtCore import Qt
 
 from gui.experiments_panel import ExperimentsPanel
 
@@ -62,10 +63,11 @@ def test_text_query_ranks_by_meaning(qtbot, panel) -> None:
     _search(qtbot, panel, text="vision transformer that plateaus")
     hits = panel.search.model.hits()
     assert hits[0].metadata["architecture"] == "vit"
-    assert all(h.distance is not None for h in hits)
-    assert [h.distance for h in hits] == sorted(h.distance for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     col = panel.search.model.column_of("distance")
     assert panel.search.model.index(0, col).data() == f"{hits[0].distance:.4f}"
+    why = panel.search.model.index(0, panel.search.model.column_of("why"))
+    assert "vision" in why.data() and "Rank by meaning" in why.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_filter_built_with_rows(qtbot, panel) -> None:
@@ -95,6 +97,9 @@ def test_text_and_filter_together(qtbot, panel) -> None:
     hits = panel.search.model.hits()
     assert sorted(h.id for h in hits) == ["h002_vit_lr0.001_s0", "h002_vit_lr0.001_s1"]
     assert all(h.distance is not None for h in hits)
+    tip = panel.search.model.index(0, panel.search.model.column_of("why")).data(
+        Qt.ItemDataRole.ToolTipRole)
+    assert "Filter that applied: architecture in (vit)" in tip
 
 
 def test_bad_filter_keeps_results_and_says_why(qtbot, panel) -> None:
@@ -103,6 +108,33 @@ def test_bad_filter_keeps_results_and_says_why(qtbot, panel) -> None:
     qtbot.waitUntil(lambda: panel.search.filters.error.isVisible(), timeout=5000)
     assert "Filter" in panel.search.filters.error.text()
     assert _ids(panel) == before
+
+
+def test_unknown_field_is_red_and_names_the_closest(qtbot, panel) -> None:
+    before = _ids(panel)
+    panel.search.filters.expression.setText("acuracy > 0.9")
+    qtbot.waitUntil(lambda: panel.search.filters.error.isVisible(), timeout=5000)
+    assert "unknown field 'acuracy'" in panel.search.filters.error.text()
+    assert "accuracy" in panel.search.filters.error.text().split("mean")[1]
+    assert panel.search.filters.error.objectName() == "errorState"
+    assert _ids(panel) == before
+
+
+def test_filter_chips_are_offered_never_applied(qtbot, panel) -> None:
+    _search(qtbot, panel, text="diverged runs with adamw")
+    chips = panel.search.chips
+    assert chips.isVisible()
+    assert chips.expressions() == ['status == "diverged"', 'optimizer == "adamw"']
+    assert panel.search.filters.text() == ""  # offered only
+    assert len(_ids(panel)) == 7  # nothing filtered away
+    with qtbot.waitSignal(panel.search.results_shown, timeout=WAIT):
+        chips.buttons[0].click()
+    qtbot.waitUntil(lambda: not panel.search.is_busy(), timeout=WAIT)
+    assert panel.search.filters.text() == 'status == "diverged"'
+    assert all(h.metadata["status"] == "diverged" for h in panel.search.model.hits())
+    assert chips.expressions() == ['optimizer == "adamw"']  # the applied one is gone
+    chips.dismiss('optimizer == "adamw"')
+    assert not chips.isVisible()
 
 
 def test_no_results_state(qtbot, panel) -> None:

@@ -35,7 +35,7 @@ def test_flat_results_dir_keeps_every_seed(tmp_path) -> None:
     assert summary.indexed == 60 and lab.index.count() == 60 and not summary.collisions
     assert "r01_s2" in lab.experiment_ids()
     hit = lab.index.get("r01_s2")
-    assert hit.metadata["lab_id"] == "L1" and "Width sweep review" in hit.document
+    assert hit.metadata["lab_id"] == "L1" and "Width sweep review" in hit.metadata["lab_report"]
     assert hit.metadata["hypothesis_id"] == "r01" and hit.metadata["seed"] == 2
     assert lab.index_status() == "ok" and lab.reindex().unchanged == 60
     assert not any(p.name != ".loupe" for p in results.iterdir() if p.is_dir())

@@ -17,6 +17,7 @@ import hashlib
 from pathlib import Path
 
 from .._nal import LabReport, RunRecord, load_json, parse_lab_report, parse_results
+from .._run_text import finish_document, report_metadata
 from .._series_json import SUFFIX as JSON_SUFFIX
 from .._timeseries import H5_SUFFIX, safe_name
 from ._base import Unit, file_signature, relative_key
@@ -103,10 +104,10 @@ class NalSource:
         path = unit.path
         records = self.file_records(path)
         reports = self.reports()
-        for rec in records:
+        for rec in records:  # a report's title is metadata only: it would make its runs alike
             for report in reports.get(rec.hypothesis_id, []):
-                rec.metadata.update(report.metadata)
-                rec.document += " " + report.text
+                rec.metadata.update(report_metadata(report.text, report.metadata))
+            rec.document = finish_document(rec.document, rec.metadata)
         return records
 
     def file_records(self, path: Path) -> list[RunRecord]:
