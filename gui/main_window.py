@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
 
     def show_target(self, what: str) -> None:
         """Used by ``--screenshot --show``: bring a panel, a node or a dialog to front."""
-        if what in ("search", "experiments", "plots"):
+        if what in ("search", "experiments", "plots") or what.startswith("compare"):
             self.tabs.setCurrentWidget(self.experiments)
             self.experiments.show_target(what)
         else:

@@ -6,6 +6,9 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 
 from __future__ import annotations
 
+from ._atomic import atomic_path
+from ._diff import Difference, diff_values
+from ._diff import value_text as diff_value_text
 from ._dljson import TorchUnavailableWarning
 from ._errors import (
     CorruptFileError,
@@ -28,9 +31,12 @@ from ._errors import (
     UnsupportedFormatError,
     UntrustedPickleError,
 )
+from ._experiments._compare import Column, CompareTable, RunDetails, run_details
+from ._experiments._compare import from_metadata as runs_from_metadata
 from ._experiments._demo import DemoSummary, write_demo_lab
 from ._experiments._embedding import embed_texts
 from ._experiments._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
+from ._experiments._importance import Importance, parameter_importance
 from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
 from ._experiments._index_fields import FieldInfo
 from ._experiments._lab import IndexSummary, Lab
@@ -82,6 +88,7 @@ from ._remote import (
     redact,
 )
 from ._remote import set_default_options as set_default_remote_options
+from ._tree_diff import DiffCancelled, diff_files, diff_sources
 
 
 def _version() -> str:
@@ -96,6 +103,7 @@ def _version() -> str:
 __version__ = _version()
 
 __all__ = [
+    "atomic_path",
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",
@@ -180,5 +188,18 @@ __all__ = [
     "UnknownTypeMarkerError",
     "UnsupportedFormatError",
     "UntrustedPickleError",
+    "Column",
+    "CompareTable",
+    "DiffCancelled",
+    "Difference",
+    "Importance",
+    "RunDetails",
+    "diff_files",
+    "diff_sources",
+    "diff_values",
+    "diff_value_text",
+    "parameter_importance",
+    "run_details",
+    "runs_from_metadata",
     "__version__",
 ]

@@ -1,4 +1,9 @@
-"""Curves of 1-D data (and rows or columns of N-D data), with peak downsampling."""
+"""Curves of 1-D data (and rows or columns of N-D data), with peak downsampling.
+
+x is the dataset index (also for a strided preview). Non-finite values cannot be drawn as points:
+each run of them gets a marker (the training plots' symbols: x for NaN, triangles for +-inf) on
+the curve where it is interrupted, and the note under the controls counts them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,11 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
 from gui.browser.axis_controls import AxisControls
+from gui.browser.cursor_readout import CursorReadout, index_along
+from gui.browser.values import cell_text
 from gui.browser.view_base import DataView, numeric
+from gui.plots.plot_draw import SYMBOLS
+from gui.plots.smoothing import marker_heights, nonfinite_segments
 from storage import NodeInfo, Source
 
 PREVIEW_BUDGET = 64 * 1024 * 1024
@@ -25,6 +34,13 @@ class CurveView(DataView):
         self.curve = self.plot.plot(pen=pg.mkPen("#1f5fa8", width=1.5))
         self.plot.setDownsampling(auto=True, mode="peak")  # pyqtgraph 0.14 names it "mode"
         self.plot.setClipToView(True)
+        # A scatter item of its own: a PlotDataItem with one symbol per point breaks when
+        # clip-to-view drops points (issue 13, "Number of symbols does not match").
+        self.markers = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#b00020", width=2),
+                                          brush=pg.mkBrush("#1f5fa8"))
+        self.markers.setZValue(50)
+        self.plot.addItem(self.markers)
+        self.readout = CursorReadout(self)
         self.full_button = QPushButton("Read all points", self)
         self.full_button.hide()
         self.full_button.clicked.connect(lambda: self._read(FULL_BUDGET))
@@ -35,8 +51,11 @@ class CurveView(DataView):
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.banner)
         self.layout_.addWidget(self.plot)
+        self.layout_.addWidget(self.readout)
         self.axes.changed.connect(lambda: self._read(PREVIEW_BUDGET))
+        self.readout.attach(self.plot.getPlotItem(), self._value_at)
         self._data: np.ndarray | None = None
+        self._x0, self._step = 0, 1
 
     @staticmethod
     def applicable(node: NodeInfo) -> bool:
@@ -46,6 +65,9 @@ class CurveView(DataView):
         super().show_node(source, node)
         self.axes.configure(tuple(node.shape), 1)
         self.plot.setTitle(node.path)
+        self._read(PREVIEW_BUDGET)
+
+    def reload(self) -> None:
         self._read(PREVIEW_BUDGET)
 
     def _read(self, budget: int) -> None:
@@ -62,27 +84,52 @@ class CurveView(DataView):
         if data.dtype.kind == "c":
             data, label = np.abs(data), "magnitude of complex values"
         data = data.astype(np.float64, copy=False).reshape(-1)
-        step = result.selection and next((s.step for s in result.selection
-                                          if isinstance(s, slice)), 1) or 1
-        x = np.arange(data.size, dtype=np.float64) * step
+        along = next((s for s in result.selection or () if isinstance(s, slice)), slice(None))
+        self._x0, self._step = along.start or 0, along.step or 1
+        x = self._x0 + np.arange(data.size, dtype=np.float64) * self._step
         self._data = data
         self.curve.setData(x, data)
-        self.plot.enableAutoRange()
         notes = [label] if label else []
+        notes += self._mark_nonfinite(x, data)
+        self.plot.enableAutoRange()
         if result.strided:
             notes.append(f"Preview: every {result.stride}th point (the series is larger than "
                          f"{PREVIEW_BUDGET // 2**20} MiB).")
             self.full_button.show()
         self.show_message(" ".join(notes))
 
+    def _mark_nonfinite(self, x: np.ndarray, y: np.ndarray) -> list[str]:
+        idx, kinds, counts = nonfinite_segments(y)
+        if idx.size == 0:
+            self.markers.clear()
+            return []
+        self.markers.setData(x=x[idx], y=marker_heights(y, idx),
+                             symbol=[SYMBOLS[str(k)] for k in kinds])
+        total = {k: int(counts[kinds == k].sum()) for k in ("nan", "+inf", "-inf")}
+        said = ", ".join(f"{n:,} {k}" for k, n in total.items() if n)
+        return [f"Not drawn: {said} (marked x for NaN, triangles for \u00b1inf)."]
+
+    def _value_at(self, x: float, _y: float) -> str:
+        if self._data is None or not self._data.size:
+            return ""
+        at = index_along(x + self._step / 2, self._x0, self._step, self._data.size)
+        if at is None:
+            return ""
+        return f"index {self._x0 + at * self._step:,}: {cell_text(self._data[at])}"
+
     def _failed(self, exc: BaseException) -> None:
+        self.clear_shown()
+        self.show_message(f"Cannot read {self.node.path if self.node else ''}: {exc}",
+                          error=True, retry=True)
+
+    def clear_shown(self) -> None:
         self.curve.setData([], [])
-        self.show_message(f"Cannot read {self.node.path if self.node else ''}: {exc}", error=True)
+        self.markers.clear()
+        self._data = None
 
     def clear(self) -> None:
         super().clear()
-        self.curve.setData([], [])
-        self._data = None
+        self.clear_shown()
 
     def shown_data(self) -> np.ndarray | None:
         return self._data

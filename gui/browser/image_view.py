@@ -1,13 +1,21 @@
-"""Images of 2-D data and slices of 3-D (or N-D) stacks: colormap, levels, histogram."""
+"""Images of 2-D data and slices of 3-D (or N-D) stacks: colormap, levels, histogram.
+
+Axes are in dataset indices, also for a strided preview (the image item is stretched over the
+indices it stands for), and the readout names the index and value under the mouse. Levels set
+by hand in the histogram stay while the slice changes; another dataset starts automatic again.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel
 
 from gui import settings as loupe_settings
 from gui.browser.axis_controls import AxisControls
+from gui.browser.cursor_readout import CursorReadout, index_along
+from gui.browser.values import cell_text
 from gui.browser.view_base import DataView, numeric
 from storage import NodeInfo, Source
 
@@ -35,6 +43,7 @@ class ImageView(DataView):
         self.view.addItem(self.image)
         self.histogram = pg.HistogramLUTItem(image=self.image)
         self.graphics.addItem(self.histogram)
+        self.readout = CursorReadout(self)
         row = QHBoxLayout()
         row.addWidget(self.axes)
         row.addStretch(1)
@@ -43,8 +52,14 @@ class ImageView(DataView):
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.banner)
         self.layout_.addWidget(self.graphics)
+        self.layout_.addWidget(self.readout)
         self.axes.changed.connect(self._read)
         self._data: np.ndarray | None = None
+        self._origin = (0, 0, 1, 1)  # first row, first column, row step, column step
+        self._manual_levels: tuple[float, float] | None = None
+        self._setting_levels = False
+        self.histogram.sigLevelChangeFinished.connect(self._levels_moved)
+        self.readout.attach(self.view, self._value_at)
         self._set_colormap(self.cmap.currentText())
 
     @staticmethod
@@ -54,8 +69,13 @@ class ImageView(DataView):
                 and sorted(shape)[-2] >= MIN_SIDE)
 
     def show_node(self, source: Source, node: NodeInfo) -> None:
+        if node.path != getattr(self.node, "path", None) or source is not self.source:
+            self._manual_levels = None  # another dataset: its own range
         super().show_node(source, node)
         self.axes.configure(tuple(node.shape), 2)
+        self._read()
+
+    def reload(self) -> None:
         self._read()
 
     def _read(self) -> None:
@@ -72,19 +92,50 @@ class ImageView(DataView):
             data = data.T
         data = data.astype(np.float32) if data.dtype.kind == "b" else data
         self._data = data
-        finite = data[np.isfinite(data)] if data.dtype.kind == "f" else data
-        levels = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if levels[0] == levels[1]:
-            levels = (levels[0], levels[0] + 1)
-        self.image.setImage(data, levels=levels)
-        self.histogram.setLevels(*levels)
+        levels = self._manual_levels or _auto_levels(data)
+        self._setting_levels = True
+        try:
+            self.image.setImage(data, levels=levels)
+            self.histogram.setLevels(*levels)
+        finally:
+            self._setting_levels = False
+        self._place(result.selection, rows, cols, data.shape)
         self.view.setTitle(f"{self.node.path} {self._slice_text()}")
         self.view.autoRange()
         notes = [f"Note: {self.node.warning}."] if getattr(self.node, "warning", "") else []
         if result.strided:
             notes.append(f"Preview: one pixel in {result.stride} along each axis (the image is "
-                         f"larger than {BUDGET // 2**20} MiB).")
+                         f"larger than {BUDGET // 2**20} MiB); axes and readout are in "
+                         f"dataset indices.")
         self.show_message(" ".join(notes))
+
+    def _place(self, selection: tuple, rows: int, cols: int, shape: tuple) -> None:
+        """Stretch the image over the dataset indices it was read from (a strided preview
+        has one pixel per ``step`` indices)."""
+        def start_step(axis: int) -> tuple[int, int]:
+            sel = selection[axis] if selection and axis < len(selection) else slice(None)
+            if not isinstance(sel, slice):
+                return 0, 1
+            return sel.start or 0, sel.step or 1
+        (r0, rs), (c0, cs) = start_step(rows), start_step(cols)
+        self._origin = (r0, c0, rs, cs)
+        self.image.setRect(QRectF(c0, r0, shape[1] * cs, shape[0] * rs))
+
+    def _value_at(self, x: float, y: float) -> str:
+        if self._data is None or self._data.ndim != 2:
+            return ""
+        r0, c0, rs, cs = self._origin
+        i = index_along(y, r0, rs, self._data.shape[0])
+        j = index_along(x, c0, cs, self._data.shape[1])
+        if i is None or j is None:
+            return ""
+        rows, cols = self.axes.display_axes()
+        return (f"axis {rows} = {r0 + i * rs:,}, axis {cols} = {c0 + j * cs:,}: "
+                f"{cell_text(self._data[i, j])}")
+
+    def _levels_moved(self) -> None:
+        if not self._setting_levels and self._data is not None:
+            self._manual_levels = tuple(float(v) for v in self.histogram.getLevels())
 
     def _slice_text(self) -> str:
         sel = self.axes.selection()
@@ -92,21 +143,31 @@ class ImageView(DataView):
             ":" if isinstance(s, slice) else str(s) for s in sel) + "]"
 
     def _failed(self, exc: BaseException) -> None:
-        self.image.clear()
-        self.show_message(f"Cannot read {self.node.path if self.node else ''}: {exc}", error=True)
+        self.clear_shown()
+        self.show_message(f"Cannot read {self.node.path if self.node else ''}: {exc}",
+                          error=True, retry=True)
 
     def _set_colormap(self, name: str) -> None:
         self.histogram.gradient.setColorMap(pg.colormap.get(name) if name != "gray" else
                                             pg.ColorMap([0, 1], [(0, 0, 0), (255, 255, 255)]))
         loupe_settings.settings().setValue("browser/colormap", name)
 
-    def clear(self) -> None:
-        super().clear()
+    def clear_shown(self) -> None:
         self.image.clear()
         self._data = None
+
+    def clear(self) -> None:
+        super().clear()
+        self.clear_shown()
 
     def shown_data(self) -> np.ndarray | None:
         return self._data
 
     def plot_item(self):
         return self.view
+
+
+def _auto_levels(data: np.ndarray) -> tuple[float, float]:
+    finite = data[np.isfinite(data)] if data.dtype.kind in "fc" else data
+    levels = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    return levels if levels[0] != levels[1] else (levels[0], levels[0] + 1)

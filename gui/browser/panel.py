@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QSplitter,
     QTreeView,
@@ -24,9 +23,12 @@ from PySide6.QtWidgets import (
 
 from gui import settings as loupe_settings
 from gui.browser.data_viewer import DataViewer
+from gui.browser.expand_below import ExpandBelow
 from gui.browser.failed_source import FailedSource
+from gui.browser.name_filter import NameFilter
 from gui.browser.tree_model import PAGE_KIND, TreeModel
-from gui.workers import LatestOnly, submit
+from gui.compare.tree_compare import TreeCompare
+from gui.workers import submit
 from storage import Source, open_source
 
 
@@ -53,13 +55,9 @@ class BrowserPanel(QWidget):
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
-        self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter by name in the whole file (Ctrl+F)")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(lambda _t: self._filter_timer.start())
-        self._filter_timer = QTimer(self, singleShot=True, interval=250)
-        self._filter_timer.timeout.connect(self._run_filter)
-        self._finder = LatestOnly()
+        self.name_filter = NameFilter(self)
+        self.expander = ExpandBelow(self)
+        self.filter, self.filter_note = self.name_filter.edit, self.name_filter.note
         self.empty = QLabel("Open an HDF5 or JSON file: File > Open, or drop it here.", self)
         self.empty.setObjectName("emptyState")
         self.viewer = DataViewer(self)
@@ -68,6 +66,7 @@ class BrowserPanel(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.filter_note)
         left_layout.addWidget(self.empty)
         left_layout.addWidget(self.tree)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -80,6 +79,7 @@ class BrowserPanel(QWidget):
         self._opening = 0
         self._restoring = 0
         self._add_actions()
+        self.tree_compare = TreeCompare(self, self._status)
         self.model.failed.connect(self._status)
         self._update_empty()
 
@@ -96,6 +96,7 @@ class BrowserPanel(QWidget):
         if source is None:
             return
         self.viewer.clear()
+        self.name_filter.forget()
         self.model.remove_source(source)
         submit(source.close)  # may wait for a read in progress: never on the GUI thread
         self._update_empty()
@@ -105,16 +106,17 @@ class BrowserPanel(QWidget):
         if source is None or isinstance(source, FailedSource):
             return
         top = self.model.source_index(source)
-        expanded = self._expanded_paths(top)
+        expanded = self.expanded_paths(top)
         selected = self.model.node(self.tree.currentIndex())
         selected_path = selected.path if selected is not None else None
         self.close_current()
-        self.open_paths([source.location], on_open=lambda index: self._restore(
+        self.open_paths([source.location], on_open=lambda index: self.restore_tree(
             index, expanded, selected_path))
 
     def is_busy(self) -> bool:
         return bool(self._opening or self._restoring or self.model.is_busy() or
-                    self.viewer.is_busy() or self._finder.busy or self._filter_timer.isActive())
+                    self.viewer.is_busy() or self.name_filter.busy or self.expander.busy
+                    or self.tree_compare.is_busy())
 
     def show_target(self, what: str) -> None:
         path, _, view = (what or "").partition("#")
@@ -147,8 +149,10 @@ class BrowserPanel(QWidget):
         self.tree.setCurrentIndex(index)
         self._status(f"Cannot open {path}: {exc}")
 
-    def _restore(self, top: QModelIndex, expanded: list[tuple[str, int | None]],
-                 selected: str | None) -> None:
+    def restore_tree(self, top: QModelIndex, expanded: list[tuple[str, int | None]],
+                     selected: str | None) -> None:
+        """Expand ``expanded`` (paths, and pages of wide groups) below the source row ``top``
+        and select ``selected``, listing groups on the way."""
         for path, page in expanded:
             self._restoring += 1
             if page is None:
@@ -191,10 +195,13 @@ class BrowserPanel(QWidget):
             self.tree.expand(parent)
             parent = parent.parent()
         self._wanted_view = view
+        if index == self.tree.currentIndex() and view:  # shown already: only switch views
+            self._wanted_view = None
+            self.viewer.tabs.setCurrentWidget(self.viewer.view_named(view))
         self.tree.setCurrentIndex(index)
         self.tree.scrollTo(index)
 
-    def _expanded_paths(self, top: QModelIndex) -> list[tuple[str, int | None]]:
+    def expanded_paths(self, top: QModelIndex) -> list[tuple[str, int | None]]:
         """Expanded rows as (path, None), and expanded pages of wide groups as (group path,
         page row): a page has no path of its own."""
         out, stack = [], [top]
@@ -231,39 +238,20 @@ class BrowserPanel(QWidget):
             item = self.model.item(top)
         return item.source if item is not None else None
 
-    # ---- filter -------------------------------------------------------------------
-    def _run_filter(self) -> None:
-        text = self.filter.text().strip()
-        if not text:
-            self._finder.submit(lambda: None)  # drop a search in progress
-            self.model.clear_matches()
-            return
-        sources = [s for s in self.model.sources() if not isinstance(s, FailedSource)]
-
-        def find(cancel=None):
-            return {s: s.find(text, cancel=cancel, limit=5000) for s in sources}
-
-        self._finder.submit(find, on_done=self._show_matches,
-                            on_error=lambda e: self._status(f"Filter failed: {e}"),
-                            wants_cancel=True)
-
-    def _show_matches(self, matches) -> None:
-        self.model.show_matches(matches)
-        count = sum(len(v) for v in matches.values())
-        if count <= 500:
-            self.tree.expandAll()
-        self._status(f"{count} match{'es' if count != 1 else ''} for '{self.filter.text()}'")
-
     # ---- actions -------------------------------------------------------------------
     def _add_actions(self) -> None:
         self.copy_path_action = self._action("Copy Path", QKeySequence.StandardKey.Copy,
                                              self.copy_path, self.tree)
         self.copy_snippet_action = self._action("Copy h5py Snippet", "Ctrl+Alt+C",
                                                 self.copy_snippet, self.tree)
+        self.expand_below_action = self._action(
+            "Expand All Below", "*", lambda: self.expander.start(self.tree.currentIndex()),
+            self.tree)
         self._action("Filter by Name", QKeySequence.StandardKey.Find, self._focus_filter, self)
-        self._action("Clear Filter", "Escape", lambda: self.filter.clear(), self.filter)
         self._action("Export Data", "Ctrl+E", self.viewer.ask_export_data, self)
-        self._action("Cancel Read", "Escape", self.viewer.status.cancel, self.viewer)
+        # One Esc for the whole panel (two actions on one key in nested widgets are ambiguous
+        # and neither fires): it stops what runs, else it clears the filter.
+        self._action("Cancel", "Escape", self.escape, self)
 
     def _action(self, text: str, shortcut, slot, widget: QWidget) -> QAction:
         action = QAction(text, widget)
@@ -273,6 +261,14 @@ class BrowserPanel(QWidget):
         widget.addAction(action)
         return action
 
+    def escape(self) -> None:
+        if self.expander.busy:
+            self.expander.cancel()
+        elif self.viewer.is_busy():
+            self.viewer.status.cancel()
+        elif self.name_filter.active:
+            self.name_filter.clear()
+
     def _focus_filter(self) -> None:
         self.filter.setFocus()
         self.filter.selectAll()
@@ -281,11 +277,32 @@ class BrowserPanel(QWidget):
         menu = QMenu(self)
         menu.addAction(self.copy_path_action)
         menu.addAction(self.copy_snippet_action)
+        menu.addAction(self.expand_below_action)
+        menu.addSeparator()
+        node = self.model.node(self.tree.currentIndex())
+        if node is not None and node.is_group:
+            menu.addAction("Mark for Compare", self.mark_for_compare)
+            if self.tree_compare.marked is not None:
+                menu.addAction(f"Compare with {self.tree_compare.label()}\u2026",
+                               self.compare_with_marked)
         menu.addSeparator()
         menu.addAction("Filter by Name\u2026", self._focus_filter)
         menu.addAction("Reload File", self.reload_current)
         menu.addAction("Close File", self.close_current)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def mark_for_compare(self) -> None:
+        """Remember the current file or group for "Compare with..."."""
+        item = self.model.item(self.tree.currentIndex())
+        if item is not None and item.source is not None:
+            self.tree_compare.mark(item.source, item.node.path)
+
+    def compare_with_marked(self):
+        """Compare the current file or group with the marked one (a dialog; None if unmarked)."""
+        item = self.model.item(self.tree.currentIndex())
+        if item is None or item.source is None:
+            return None
+        return self.tree_compare.compare(item.source, item.node.path)
 
     def copy_path(self) -> None:
         node = self.model.node(self.tree.currentIndex())
@@ -301,6 +318,9 @@ class BrowserPanel(QWidget):
                on_done=lambda code: (QGuiApplication.clipboard().setText(code),
                                      self._status("Copied a snippet that reads it")),
                on_error=lambda exc: self._status(f"No snippet: {exc}"))
+
+    def status(self, text: str) -> None:
+        self._status(text)
 
     def _status(self, text: str) -> None:
         window = self.window()

@@ -22,6 +22,7 @@ class ReadRunner(QObject):
     started = Signal(object)  # the runner itself
     progress = Signal(float)
     finished = Signal(object)
+    cancelled = Signal()  # the user stopped a read (not: a newer read replaced it)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,12 +64,14 @@ class ReadRunner(QObject):
                 self.progress.emit(float(value))
         return _emit
 
-    def cancel(self) -> None:
+    def cancel(self, by_user: bool = False) -> None:
         if self._task is not None:
             self._task.cancel()
             self._task = None
             self._generation += 1
             self.finished.emit(self)
+            if by_user:
+                self.cancelled.emit()
 
     @property
     def busy(self) -> bool:
@@ -124,4 +127,4 @@ class ReadStatus(QWidget):
 
     def cancel(self) -> None:
         for runner in self._runners:
-            runner.cancel()
+            runner.cancel(by_user=True)

@@ -55,6 +55,11 @@ class ScalarView(DataView):
 
     def _failed(self, exc: BaseException) -> None:
         self.text.setPlainText(f"{_summary(self.node)}\n\nCannot read the data: {exc}")
+        self.show_message("The read failed.", error=True, retry=True)
+
+    def clear_shown(self) -> None:
+        self.text.setPlainText(_summary(self.node))
+        self._data = None
 
     def shown_data(self) -> np.ndarray | None:
         return self._data

@@ -91,9 +91,10 @@ class WindowTableModel(QAbstractTableModel):
             return block if role == Qt.ItemDataRole.ToolTipRole else "(error)"
         r = row - key[0] * BLOCK_ROWS
         if self.fields:
-            return cell_text(block[r][self.fields[col]])
+            field = self.fields[col]
+            return cell_text(block[r][field], block.dtype[field])
         value = block[r] if self.col_axis is None else block[r, col - key[1] * BLOCK_COLS]
-        return cell_text(value)
+        return cell_text(value, block.dtype)
 
     # ---- block reads ------------------------------------------------------------------------
     def _request(self, key: tuple) -> None:

@@ -22,10 +22,14 @@ WAIT_MS = 30  # painted rows gathered this long before a batch goes out
 class RowDetails(QObject):
     """Collects painted rows that have no details yet and describes them in workers."""
 
-    def __init__(self, changed: Callable[[TreeItem], None], parent: QObject | None = None
-                 ) -> None:
+    def __init__(self, changed: Callable[[TreeItem], None],
+                 expanders_changed: Callable[[], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._changed = changed  # called with each item whose node was replaced
+        # Called once per batch in which a row's expander came or went: QTreeView keeps each
+        # row's "has children" from its last layout and dataChanged does not refresh it (a
+        # dataset of a wide group kept its arrow until the next key press, issue 13).
+        self._expanders_changed = expanders_changed
         self._wanted: OrderedDict[int, TreeItem] = OrderedDict()
         self._running = 0
         self._timer = QTimer(self, singleShot=True, interval=WAIT_MS)
@@ -69,10 +73,15 @@ class RowDetails(QObject):
     def _described(self, items: list[TreeItem], nodes: list[NodeInfo]) -> None:
         self._running -= 1
         found = {n.name: n for n in nodes}
+        moved = False
         for it in items:
             if it.node.name in found:
+                before = it.node.maybe_has_children
                 it.node = found[it.node.name]
+                moved |= before != it.node.maybe_has_children
                 self._changed(it)
+        if moved:
+            self._expanders_changed()
 
     def _failed(self, items: list[TreeItem], exc: BaseException) -> None:
         self._running -= 1

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from storage import value_text
+
 MAX_CELL = 200
 
 
-def cell_text(value) -> str:
-    """``1.5``, ``'text'``, ``[1, 2, 3]`` (vlen), ``4f50...`` (opaque)."""
-    if isinstance(value, bytes | np.bytes_):
+def cell_text(value, dtype: np.dtype | None = None) -> str:
+    """``1.5``, ``'text'``, ``[1, 2, 3]`` (vlen), ``4f50...`` (opaque).
+
+    Enums (``MALE (0)``) and arrays of strings (``[James, Jo]``) are written by the Value
+    view's formatter (``storage.value_text``), so a table cell and the Value view agree; pass
+    the dtype of the value (a compound field's own) for the enum names.
+    """
+    if (dtype is not None and dtype.metadata) or (
+            isinstance(value, np.ndarray) and value.dtype.kind in "OSUV"):
+        text = value_text(value, None, dtype)
+    elif isinstance(value, bytes | np.bytes_):
         text = bytes(value).decode("utf-8", errors="replace")
     elif isinstance(value, np.void) and value.dtype.names is None:
         text = bytes(value).hex()

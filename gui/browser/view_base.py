@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gui.browser.reading import ReadRunner
@@ -30,6 +33,8 @@ class DataView(QWidget):
         self.banner.setObjectName("viewBanner")
         self.banner.setWordWrap(True)
         self.banner.hide()
+        self.banner.linkActivated.connect(lambda _link: self.reload())
+        self.runner.cancelled.connect(self._read_cancelled)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(4, 4, 4, 4)
 
@@ -41,6 +46,19 @@ class DataView(QWidget):
         self.source, self.node = source, node
         self.banner.hide()
 
+    def reload(self) -> None:
+        """Read again what was cancelled or failed ("Read again" in the banner)."""
+        if self.node is not None:
+            self.show_node(self.source, self.node)
+
+    def _read_cancelled(self) -> None:
+        self.clear_shown()
+        self.show_message(f"Reading {self.node.path if self.node else ''} was cancelled.",
+                          retry=True)
+
+    def clear_shown(self) -> None:
+        """Drop what is drawn (a cancelled read must not leave the previous node on screen)."""
+
     def clear(self) -> None:
         self.runner.cancel()
         self.source = self.node = None
@@ -48,10 +66,16 @@ class DataView(QWidget):
     def is_busy(self) -> bool:
         return self.runner.busy
 
-    def show_message(self, text: str, error: bool = False) -> None:
+    def show_message(self, text: str, error: bool = False, retry: bool = False) -> None:
+        """A note above the view; ``retry`` adds a "Read again" link."""
         self.banner.setObjectName("errorState" if error else "viewBanner")
         self.banner.setStyleSheet("color: #b42318;" if error else "color: #5a6b7d;")
-        self.banner.setText(text)
+        if retry:
+            self.banner.setTextFormat(Qt.TextFormat.RichText)
+            self.banner.setText(f'{escape(text)} &nbsp;<a href="retry">Read again</a>')
+        else:
+            self.banner.setTextFormat(Qt.TextFormat.PlainText)
+            self.banner.setText(text)
         self.banner.setVisible(bool(text))
 
     def shown_data(self) -> np.ndarray | None:
