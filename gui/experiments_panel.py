@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from gui import settings as loupe_settings
+from gui.compare.compare_view import TABS as COMPARE_TABS
+from gui.compare.compare_view import CompareView
 from gui.plots.plot_panel import PlotPanel
 from gui.plots.series_data import LabSource, RunRef
 from gui.search.search_panel import SearchPanel
@@ -27,9 +29,14 @@ class ExperimentsPanel(QWidget):
         super().__init__(parent)
         self.search = SearchPanel(self)
         self.plots = PlotPanel(self)
+        self.compare = CompareView(self)
+        self.right = QTabWidget(self)
+        self.right.addTab(self.plots, "Plots")
+        self.right.addTab(self.compare, "Compare")
+        self._compare_stale = True
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.search)
-        self.splitter.addWidget(self.plots)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([520, 880])
@@ -40,19 +47,62 @@ class ExperimentsPanel(QWidget):
         self.search.open_files_requested.connect(self.open_files_requested)
         self.search.status.connect(self._status)
         self.plots.status.connect(self._status)
+        self._connect_compare()
+
+    def _connect_compare(self) -> None:
+        """The Compare tab follows the selection (or the listed runs), read only when shown."""
+        self.search.selection_changed.connect(lambda _: self._compare_changed())
+        self.search.results_shown.connect(lambda _: self._compare_changed())
+        self.right.currentChanged.connect(lambda _: self._refresh_compare())
+        self.compare.filter_requested.connect(self.search.add_filter)
+        self.compare.run_clicked.connect(self.select_run)
+        self.compare.status.connect(self._status)
 
     def open_lab(self, path: str) -> None:
         self.search.open_lab(str(path))
 
     def is_busy(self) -> bool:
-        return self.search.is_busy() or self.plots.is_busy()
+        return self.search.is_busy() or self.plots.is_busy() or self.compare.is_busy()
 
     def show_target(self, what: str) -> None:
-        """For screenshots: with results but no selection, plot the top runs."""
+        """For screenshots: with results but no selection, plot the top runs.
+
+        ``compare`` or ``compare:TAB`` (TAB: table, parallel, scatter, importance, diff) shows
+        the Compare view of all listed runs.
+        """
         if what in ("search", "plots") and not self.search.selected_hits():
             self.search.select_rows(self._showcase_rows())
         if what == "plots":
+            self.right.setCurrentWidget(self.plots)
             self.splitter.setSizes([380, 1020])
+        if what.startswith("compare"):
+            tab = what.partition(":")[2] or "table"
+            self.show_compare(tab if tab in COMPARE_TABS else "table")
+            self.compare.showcase()
+            self.splitter.setSizes([340, 1060])
+
+    # ---- the Compare tab (public actions: tests and the window's random walk) -----------------
+    def show_compare(self, tab: str = "table") -> None:
+        self.right.setCurrentWidget(self.compare)
+        self.compare.show_tab(tab)
+
+    def select_run(self, run_id: str) -> None:
+        """Select one run in the results (and so in the plots and Compare view)."""
+        rows = [i for i, h in enumerate(self.search.model.hits()) if h.id == run_id]
+        if rows:
+            self.search.select_rows(rows)
+
+    def _compare_changed(self) -> None:
+        self._compare_stale = True
+        self._refresh_compare()
+
+    def _refresh_compare(self) -> None:
+        if not self._compare_stale or self.right.currentWidget() is not self.compare:
+            return
+        self._compare_stale = False
+        selected = self.search.selected_hits()
+        hits = selected if len(selected) >= 2 else self.search.model.hits()
+        self.compare.set_runs(self.search.lab, hits, selected=len(selected))
 
     def _showcase_rows(self) -> list[int]:
         """The top rows (best runs first in a listing): visible, and worth comparing."""

@@ -22,6 +22,7 @@ from gui.browser.panel import BrowserPanel
 from gui.experiments_panel import ExperimentsPanel
 from gui.icons import app_icon
 from gui.workers import submit
+from storage import experiment_sources
 
 STATUS_MS = 8000  # how long a panel's status line stays
 FILE_FILTER = (
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
 
     def show_target(self, what: str) -> None:
         """Used by ``--screenshot --show``: bring a panel, a node or a dialog to front."""
-        if what in ("search", "experiments", "plots"):
+        if what in ("search", "experiments", "plots") or what.startswith("compare"):
             self.tabs.setCurrentWidget(self.experiments)
             self.experiments.show_target(what)
         else:
@@ -219,9 +220,9 @@ class MainWindow(QMainWindow):
 
 
 def _is_lab(path: str) -> bool:
-    """In a worker: does this folder hold a lab (an index or results files)?"""
+    """In a worker: does this folder hold experiments (an index, or any source Loupe reads)?"""
     folder = Path(path)
-    return (folder / ".loupe").exists() or any(folder.glob("*_results.json"))
+    return (folder / ".loupe").exists() or bool(experiment_sources(folder))
 
 
 def _is_converting(wizard: QWizard) -> bool:

@@ -7,6 +7,8 @@ The public names are listed in ``__all__``; everything in ``_modules`` is privat
 from __future__ import annotations
 
 from ._atomic import atomic_path
+from ._diff import Difference, diff_values
+from ._diff import value_text as diff_value_text
 from ._dljson import TorchUnavailableWarning
 from ._errors import (
     CorruptFileError,
@@ -29,9 +31,12 @@ from ._errors import (
     UnsupportedFormatError,
     UntrustedPickleError,
 )
+from ._experiments._compare import Column, CompareTable, RunDetails, run_details
+from ._experiments._compare import from_metadata as runs_from_metadata
 from ._experiments._demo import DemoSummary, write_demo_lab
 from ._experiments._embedding import embed_texts
 from ._experiments._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
+from ._experiments._importance import Importance, parameter_importance
 from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
 from ._experiments._index_fields import FieldInfo
 from ._experiments._lab import IndexSummary, Lab
@@ -41,6 +46,7 @@ from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
 from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
+from ._experiments.sources import CollectionInfo, ForeignChroma, experiment_sources
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
     MigrationOptions,
@@ -82,6 +88,7 @@ from ._remote import (
     redact,
 )
 from ._remote import set_default_options as set_default_remote_options
+from ._tree_diff import DiffCancelled, diff_files, diff_sources
 from ._units import human_bytes
 
 
@@ -125,6 +132,9 @@ __all__ = [
     "parent_path",
     "value_text",
     "index_remote_lab",
+    "experiment_sources",
+    "ForeignChroma",
+    "CollectionInfo",
     "parse_url",
     "redact",
     "set_default_remote_options",
@@ -180,5 +190,18 @@ __all__ = [
     "UnknownTypeMarkerError",
     "UnsupportedFormatError",
     "UntrustedPickleError",
+    "Column",
+    "CompareTable",
+    "DiffCancelled",
+    "Difference",
+    "Importance",
+    "RunDetails",
+    "diff_files",
+    "diff_sources",
+    "diff_values",
+    "diff_value_text",
+    "parameter_importance",
+    "run_details",
+    "runs_from_metadata",
     "__version__",
 ]

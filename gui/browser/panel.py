@@ -28,6 +28,7 @@ from gui.browser.expand_below import ExpandBelow
 from gui.browser.failed_source import FailedSource
 from gui.browser.name_filter import NameFilter
 from gui.browser.tree_model import PAGE_KIND, TreeModel
+from gui.compare.tree_compare import TreeCompare
 from gui.workers import submit
 from storage import Source, open_source
 
@@ -81,6 +82,7 @@ class BrowserPanel(QWidget):
         self._opening = 0
         self._restoring = 0
         self._add_actions()
+        self.tree_compare = TreeCompare(self, self._status)
         self.model.failed.connect(self._status)
         self._update_empty()
 
@@ -116,7 +118,8 @@ class BrowserPanel(QWidget):
 
     def is_busy(self) -> bool:
         return bool(self._opening or self._restoring or self.model.is_busy() or
-                    self.viewer.is_busy() or self.name_filter.busy or self.expander.busy)
+                    self.viewer.is_busy() or self.name_filter.busy or self.expander.busy
+                    or self.tree_compare.is_busy())
 
     def show_target(self, what: str) -> None:
         path, _, view = (what or "").partition("#")
@@ -279,10 +282,30 @@ class BrowserPanel(QWidget):
         menu.addAction(self.copy_snippet_action)
         menu.addAction(self.expand_below_action)
         menu.addSeparator()
+        node = self.model.node(self.tree.currentIndex())
+        if node is not None and node.is_group:
+            menu.addAction("Mark for Compare", self.mark_for_compare)
+            if self.tree_compare.marked is not None:
+                menu.addAction(f"Compare with {self.tree_compare.label()}\u2026",
+                               self.compare_with_marked)
+        menu.addSeparator()
         menu.addAction("Filter by Name\u2026", self._focus_filter)
         menu.addAction("Reload File", self.reload_current)
         menu.addAction("Close File", self.close_current)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def mark_for_compare(self) -> None:
+        """Remember the current file or group for "Compare with..."."""
+        item = self.model.item(self.tree.currentIndex())
+        if item is not None and item.source is not None:
+            self.tree_compare.mark(item.source, item.node.path)
+
+    def compare_with_marked(self):
+        """Compare the current file or group with the marked one (a dialog; None if unmarked)."""
+        item = self.model.item(self.tree.currentIndex())
+        if item is None or item.source is None:
+            return None
+        return self.tree_compare.compare(item.source, item.node.path)
 
     def copy_path(self) -> None:
         node = self.model.node(self.tree.currentIndex())

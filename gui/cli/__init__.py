@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "demo": "gui.cli.experiments_cmd",
     "index": "gui.cli.experiments_cmd",
     "search": "gui.cli.experiments_cmd",
+    "diff": "gui.cli.diff_cmd",
 }
 
 

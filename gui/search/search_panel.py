@@ -56,6 +56,7 @@ class SearchPanel(QWidget):
         self._index_task = None
         self._opening = False
         self._lab_path = ""
+        self._added_filters: dict[str, str] = {}  # key -> clause added by add_filter
         self.lab_label = QLabel("No lab open", self)
         self.reindex_button = QPushButton("Re-index", self, toolTip="Index new and changed "
                                           "result files (F5)")
@@ -154,6 +155,7 @@ class SearchPanel(QWidget):
             box.clear()
             box.blockSignals(False)
         self.filters.clear()
+        self._added_filters.clear()
 
     def reindex(self) -> None:
         if self.lab is None or self._opening:
@@ -235,11 +237,24 @@ class SearchPanel(QWidget):
 
         return [s for s in suggest_filters(text, self.fields) if s.expression not in where]
 
-    def add_filter(self, expression: str) -> None:
-        """Accept a suggested filter chip: AND it to the filter box (which re-runs the query)."""
-        current = self.filters.text()
-        self.filters.expression.setText(f"{current} and {expression}" if current
-                                        else expression)
+    def add_filter(self, expression: str, key: str = "") -> None:
+        """AND a clause to the filter box, which shows and keeps it (and re-runs the query).
+
+        Used by the suggested filter chips and by the Compare view's brushes. A clause added
+        again under the same ``key`` (a brush on one axis) replaces the previous one; an empty
+        clause just removes it. Clauses with ``or`` are parenthesised, so ``and`` keeps them
+        whole.
+        """
+        text = self.filters.text()
+        old = self._added_filters.pop(key, None) if key else None
+        if old:
+            text = _without_clause(text, old)
+        if expression:
+            clause = _grouped(expression)
+            text = f"{_grouped(text)} and {clause}" if text else clause
+            if key:
+                self._added_filters[key] = clause
+        self.filters.expression.setText(text.strip())
 
     def _on_query_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValueError) and not search_jobs.is_index_error(exc):
@@ -310,3 +325,16 @@ class SearchPanel(QWidget):
     @property
     def lab_path(self) -> Path | None:
         return Path(self._lab_path) if self._lab_path else None
+
+
+def _grouped(expression: str) -> str:
+    """``expression`` in parentheses when it holds an ``or`` (``and`` binds tighter)."""
+    return f"({expression})" if " or " in f" {expression.lower()} " else expression
+
+
+def _without_clause(text: str, clause: str) -> str:
+    """``text`` with an ``and``-joined ``clause`` taken out (unchanged if it was edited away)."""
+    for candidate in (f" and {clause}", f"{clause} and ", clause):
+        if candidate in text:
+            return text.replace(candidate, "", 1).strip()
+    return text

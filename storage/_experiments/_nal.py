@@ -82,8 +82,14 @@ def load_json(path: Path) -> Any:
     return read_json(Path(path))
 
 
-def parse_results(doc: Any, hypothesis_id: str) -> tuple[dict[str, Any], list[RunRecord]]:
-    """Split one results document into hypothesis-level info and its runs."""
+def parse_results(doc: Any, hypothesis_id: str, default_id: str | None = None
+                  ) -> tuple[dict[str, Any], list[RunRecord]]:
+    """Split one results document into hypothesis-level info and its runs.
+
+    A run without an id of its own is named after ``default_id`` (the file's stem) when given:
+    seeds written as ``r01_s0_results.json``, ``r01_s1_results.json`` share a hypothesis id and
+    must not share a run id.
+    """
     if not isinstance(doc, Mapping):
         raise CorruptFileError(f"results of {hypothesis_id} must be a JSON object, "
                                f"not {type(doc).__name__}")
@@ -96,14 +102,17 @@ def parse_results(doc: Any, hypothesis_id: str) -> tuple[dict[str, Any], list[Ru
         runs = [doc]
     if not isinstance(runs, list):
         raise CorruptFileError(f"'runs' of {hid} must be a list")
-    records = [_run_record(run, hyp, i) for i, run in enumerate(runs) if isinstance(run, Mapping)]
+    records = [_run_record(run, hyp, i, default_id) for i, run in enumerate(runs)
+               if isinstance(run, Mapping)]
     return hyp, records
 
 
-def _run_record(run: Mapping[str, Any], hyp: Mapping[str, Any], index: int) -> RunRecord:
+def _run_record(run: Mapping[str, Any], hyp: Mapping[str, Any], index: int,
+                default_id: str | None = None) -> RunRecord:
     hid = hyp["hypothesis_id"]
+    base = default_id or hid
     exp_id = str(run.get("run_id") or run.get("experiment_id") or run.get("id")
-                 or (hid if index == 0 and "runs" not in run else f"{hid}_run{index}"))
+                 or (base if index == 0 and "runs" not in run else f"{base}_run{index}"))
     config = dict(run.get("config") or run.get("hyperparameters") or {})
     final = dict(run.get("metrics") or run.get("final_metrics") or run.get("results") or {})
     best = dict(run.get("best") or run.get("best_metrics") or {})

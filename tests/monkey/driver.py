@@ -31,7 +31,7 @@ class Monkey:
         "scroll_tree": 3, "scroll_table": 3, "change_slice": 3, "zoom": 5, "export_data": 1,
         "export_plot": 1, "switch_tab": 4, "switch_lab": 1, "select_runs": 5, "toggle_log": 2,
         "smoothing": 2, "group": 2, "plot_export": 1, "convert": 1, "search_filter": 2,
-        "burst": 4,
+        "burst": 4, "compare": 5,
     }
     # A user does not wait for each answer: a burst runs a few of these without settling.
     QUICK = ("expand", "collapse", "select", "switch_view", "filter", "escape", "scroll_tree",
@@ -279,6 +279,45 @@ class Monkey:
         where = self.rng.choice(self.WHERE)
         self.experiments.search.filters.expression.setText(where)
         return repr(where)
+
+    def do_compare(self) -> str:
+        """One thing in the Compare tab (issue 18): a tab, a brush, a sort, a reference, a
+        scatter axis or click, an importance metric, a diff pair; or back to the plots."""
+        experiments, rng = self.experiments, self.rng
+        compare = experiments.compare
+        if rng.random() < 0.15:
+            experiments.right.setCurrentWidget(experiments.plots)
+            return "back to plots"
+        tab = rng.choice(("table", "parallel", "scatter", "importance", "diff"))
+        experiments.show_compare(tab)
+        table = compare.data.table if compare.data is not None else None
+        if table is None or not len(table):
+            return f"{tab} (no runs yet)"
+        names, ids = table.names(), table.ids
+        if tab == "table":
+            compare.table.set_reference(rng.randrange(-1, len(ids)))
+            compare.table.sort_by(rng.choice(["run", *names]), rng.random() < 0.5)
+            compare.table.copy(rng.choice(["csv", "markdown"]))
+        elif tab == "parallel":
+            par = compare.parallel
+            if rng.random() < 0.2:
+                par.clear_brushes()
+            elif rng.random() < 0.2:
+                par.set_log(rng.choice(names), rng.random() < 0.5)
+            elif par.axes:
+                low = rng.uniform(-0.3, 0.9)
+                par.brush(rng.randrange(len(par.axes)), low, low + rng.uniform(0.05, 1.2))
+        elif tab == "scatter":
+            compare.scatter.choose(x=rng.choice(names), y=rng.choice(names),
+                                   color=rng.choice(names))
+            if rng.random() < 0.3:
+                compare.scatter.click_run(rng.choice(ids))
+        elif tab == "importance":
+            compare.importance.set_metric(rng.choice(names))
+        else:
+            compare.diff.compare(rng.choice(ids), rng.choice(ids))
+            compare.diff.set_show_all(rng.random() < 0.3)
+        return tab
 
     def do_toggle_log(self) -> str:
         box = self.experiments.plots.controls.log_y

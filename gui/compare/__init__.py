@@ -1,0 +1,1 @@
+"""The Compare view of the Experiments tab: table, parallel axes, scatter, importance, diff."""
