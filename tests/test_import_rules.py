@@ -80,11 +80,11 @@ def test_gui_uses_only_the_public_storage_api() -> None:
 # is on top: nothing inside storage imports it back.
 STORAGE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("_errors",),
-    ("_atomic", "_units"),
+    ("_atomic", "_units", "_diff"),
     ("_dljson",),
     ("_formats",),
     ("_nodes",),
-    ("_remote",),
+    ("_remote", "_tree_diff"),
     ("_facade",),
     ("_experiments", "_migration"),
     ("__init__",),
