@@ -10,7 +10,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from storage import ChromaConfig, Hit, Lab, StorageError, WhereSyntaxError, is_remote_url
+from storage import (
+    ChromaConfig,
+    Hit,
+    Lab,
+    StorageError,
+    WhereSyntaxError,
+    experiment_sources,
+    is_remote_url,
+)
 
 TABLE_COLUMNS = ("status", "architecture", "accuracy", "best_accuracy", "lr", "epochs")
 
@@ -46,7 +54,8 @@ def _demo_parser(prog: str) -> argparse.ArgumentParser:
 def _index_parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Index a lab folder's results (only new "
                                 "and changed files).")
-    p.add_argument("dir", help="the lab folder (with results/), or one in an object store "
+    p.add_argument("dir", help="a folder of experiments (a lab, NAL results, TensorBoard logs, "
+                   "...), or a lab in an object store "
                    "(s3://bucket/lab) to index into a Chroma server (--host)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _server_args(p)
@@ -120,6 +129,9 @@ def _index_lab(lab: Lab, quiet: bool) -> int:
           file=sys.stderr)
     for path, reason in summary.failed:
         print(f"  skipped {path.name}: {reason}", file=sys.stderr)
+    for path, run_id, owner in summary.collisions:
+        print(f"  id collision: {path.name} has run {run_id!r}, already in {owner}; indexed "
+              f"as {run_id}@..., nothing overwritten", file=sys.stderr)
     return 0
 
 
@@ -148,9 +160,17 @@ def _run_index(args: argparse.Namespace) -> int:
     if is_remote_url(args.dir):
         return _index_remote(args)
     folder = Path(args.dir).expanduser()
-    if not (folder / "results").is_dir():
-        print(f"loupe index: {folder} has no results/ folder; is it a lab?", file=sys.stderr)
+    if not folder.is_dir():
+        print(f"loupe index: {folder} is not a folder", file=sys.stderr)
         return 1
+    kinds = experiment_sources(folder)
+    if not kinds:
+        print(f"loupe index: found no experiments in {folder} (looked for NAL *_results.json, "
+              "generation_*_results/, TensorBoard event files, MLflow mlruns/, Hugging Face "
+              "trainer_state.json, Lightning metrics.csv, lm-eval results)", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"found: {', '.join(kinds)}", file=sys.stderr)
     return _index_lab(Lab(folder, _chroma(args, folder)), args.quiet)
 
 

@@ -11,7 +11,7 @@ import errno
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -25,6 +25,11 @@ from ._scan import array_bytes
 NAME = "hdf5"
 SUFFIXES = (".h5", ".hdf5", ".hdf", ".he5")
 SIGNATURE = b"\x89HDF\r\n\x1a\n"
+TEXT = False
+DESCRIPTION = "an HDF5 file (already DL-friendly)"
+# Suffixes of HDF5-based formats of other tools (NeXus, netCDF-4, MATLAB 7.3): a file named so
+# without the signature is a damaged HDF5 file rather than "some other format".
+FAMILY_SUFFIXES = SUFFIXES + (".nxs", ".nx5", ".nc", ".nc4", ".cdf", ".mat")
 
 
 def sniff(head: bytes) -> bool:
@@ -35,6 +40,19 @@ def sniff(head: bytes) -> bool:
             return True
         offset = 512 if offset == 0 else offset * 2
     return False
+
+
+def sniff_file(fh: BinaryIO, start: int) -> bool:
+    """Look for the signature behind a userblock larger than the head (from ``start`` on)."""
+    offset = start
+    while True:
+        fh.seek(offset)
+        block = fh.read(len(SIGNATURE))
+        if len(block) < len(SIGNATURE):
+            return False
+        if block == SIGNATURE:
+            return True
+        offset *= 2
 
 
 def save(data: Any, path: Path, options: SaveOptions) -> None:
@@ -61,6 +79,11 @@ def _check_room(folder: Path, need: int) -> None:
     limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
     if limit != resource.RLIM_INFINITY and need > limit:
         raise OSError(errno.EFBIG, f"needs about {need >> 20} MiB, over the file size limit")
+
+
+def load_open(f: Any, options: LoadOptions, where: object) -> Any:
+    """The document in an already open h5py-like file (a remote object, an HSDS domain)."""
+    return _Reader(options, where).root(f)
 
 
 def load(path: Path, options: LoadOptions) -> Any:

@@ -24,9 +24,10 @@ from ._node import (
     join_path,
     parent_path,
 )
+from ._open import open_source, register_opener
 from ._pages import PAGE_SIZE, ChildPage
 from ._slicing import DEFAULT_BUDGET, ReadCancelled, SliceResult, read_slice
-from ._source import Source, open_source, register_opener
+from ._source import Source
 
 __all__ = [
     "BROKEN", "DATASET", "DATATYPE", "DEFAULT_BUDGET", "EXTERNAL_LINK", "GROUP", "KINDS",

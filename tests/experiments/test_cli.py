@@ -46,7 +46,7 @@ def test_clear_errors(tmp_path) -> None:
                   "9", check=False)
     assert down.returncode == 1 and "cannot reach the Chroma server" in down.stderr
     nolab = _loupe(tmp_path, "index", tmp_path / "nothing", check=False)
-    assert nolab.returncode == 1 and "no results/ folder" in nolab.stderr
+    assert nolab.returncode == 1 and "is not a folder" in nolab.stderr
 
 
 def test_search_explains_checks_fields_and_suggests_filters(tmp_path, demo_lab) -> None:
