@@ -58,8 +58,8 @@ def test_view_shows_preview_then_all_lines(qtbot) -> None:
     view.drawn.connect(lambda: order.append("all"))
     with qtbot.waitSignal(view.drawn, timeout=WAIT):
         view.brush(len(view.axes) - 1, 0.0, 0.6, emit=False)
-    assert order == ["preview", "all"]
-    assert not view.is_busy()
+    assert order[:2] == ["preview", "all"]
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=WAIT)  # a resize may render again
 
 
 def test_unshown_view_still_renders(qtbot) -> None:
