@@ -18,13 +18,13 @@ import numpy as np
 from .._atomic import atomic_path
 from .._dljson import loads
 from .._errors import CorruptFileError
+from ._h5open import SIGNATURE, open_h5_file
 from ._hdf5_write import INDEX, Writer
 from ._options import LoadOptions, SaveOptions
 from ._scan import array_bytes
 
 NAME = "hdf5"
 SUFFIXES = (".h5", ".hdf5", ".hdf", ".he5")
-SIGNATURE = b"\x89HDF\r\n\x1a\n"
 TEXT = False
 DESCRIPTION = "an HDF5 file (already DL-friendly)"
 # Suffixes of HDF5-based formats of other tools (NeXus, netCDF-4, MATLAB 7.3): a file named so
@@ -87,15 +87,8 @@ def load_open(f: Any, options: LoadOptions, where: object) -> Any:
 
 
 def load(path: Path, options: LoadOptions) -> Any:
-    import h5py
-
-    try:
-        f = h5py.File(path, "r")
-    except OSError as exc:
-        if not path.exists():
-            raise
-        raise CorruptFileError(f"{path} cannot be opened as HDF5 ({exc}); it is damaged or "
-                               "still open for writing (try h5clear -s)", path=path) from None
+    # The node layer and the plots may hold this file open: open it with their flags.
+    f = open_h5_file(path)
     with f:
         try:
             return _Reader(options, path).root(f)

@@ -4,9 +4,9 @@ Qt-free; the GUI's item models and the ``loupe inspect`` command sit on it, and 
 (HSDS, object stores) plug in through :func:`register_opener`.
 """
 
+from .._formats._h5open import hdf5_open_for_writing
 from ._attrs import read_attributes, value_text
 from ._dtypes import dtype_text
-from ._h5open import hdf5_open_for_writing
 from ._h5source import H5Source, open_h5_file
 from ._node import (
     BROKEN,

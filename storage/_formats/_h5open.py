@@ -22,7 +22,8 @@ from pathlib import Path
 import h5py
 
 from .._errors import CorruptFileError, StorageFileNotFoundError, StoragePermissionError
-from .._formats import HDF5_SIGNATURE as SIGNATURE  # the format registry's, not a copy
+
+SIGNATURE = b"\x89HDF\r\n\x1a\n"  # HDF5's file signature (superblock start)
 
 WRITE_FLAG = 0x01  # superblock v2/v3 "file consistency flags": open for writing
 SWMR_WRITE_FLAG = 0x04  # superblock v3 "file consistency flags": open for SWMR writing
