@@ -1,14 +1,15 @@
 """The Experiments tab: the search panel on the left, the training plots of the selection right.
 
-The main window relies on ``open_files_requested``, ``open_lab(path)``, ``is_busy()`` and
-``show_target(what)`` (what: "search", "plots" or "experiments", for ``--screenshot --show``).
+The main window relies on the ``open_files_requested`` and ``status_message`` signals,
+``open_lab(path)``, ``is_busy()``, ``confirm_close()`` and ``show_target(what)`` (what: "search",
+"plots" or "experiments", for ``--screenshot --show``).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from gui import settings as loupe_settings
 from gui.compare.compare_view import TABS as COMPARE_TABS
@@ -22,6 +23,7 @@ SHOWCASE_RUNS = 5  # runs selected for a screenshot when nothing is selected yet
 
 class ExperimentsPanel(QWidget):
     open_files_requested = Signal(list)  # paths the main window opens in the Files tab
+    status_message = Signal(str)  # a line for the window's status bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,9 +115,8 @@ class ExperimentsPanel(QWidget):
         self.plots.set_runs(refs)
 
     def _status(self, text: str) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow) and text:
-            window.statusBar().showMessage(text, 8000)
+        if text:
+            self.status_message.emit(text)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

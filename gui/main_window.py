@@ -1,8 +1,10 @@
 """Loupe's main window. It composes the panels and owns the menus; it does no work itself.
 
 Panels (each in its own package) offer a small interface the window relies on:
-``open_paths(paths)``, ``is_busy()`` and ``show_target(what)`` for the file browser;
-``open_lab(path)``, ``is_busy()`` and ``show_target(what)`` for the experiments panel.
+``open_paths(paths)``, ``is_busy()``, ``confirm_close()`` and ``show_target(what)`` for the file
+browser; ``open_lab(path)``, ``is_busy()``, ``confirm_close()`` and ``show_target(what)`` for the
+experiments panel. Panels talk back through signals only: ``status_message`` (a status-bar
+line) and the experiments panel's ``open_files_requested`` (paths to open in the Files tab).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from gui.experiments_panel import ExperimentsPanel
 from gui.help_dialog import show_getting_started
 from gui.icons import app_icon
 from gui.workers import submit
+from storage import experiment_sources
 
+STATUS_MS = 8000  # how long a panel's status line stays
 FILE_FILTER = (
     "Results (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4 *.cdf *.json *.json.zst *.dlj);;"
     "HDF5 (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4);;JSON (*.json);;All files (*)"
@@ -39,6 +43,8 @@ class MainWindow(QMainWindow):
         self.browser = BrowserPanel(self)
         self.experiments = ExperimentsPanel(self)
         self.experiments.open_files_requested.connect(self.open_paths)
+        for panel in (self.browser, self.experiments):
+            panel.status_message.connect(self._show_status)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.browser, "Files")
@@ -60,6 +66,9 @@ class MainWindow(QMainWindow):
         for p in remembered:
             loupe_settings.add_recent(p)
         self._fill_recent_menu()
+
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MS)
 
     def open_lab(self, path: str) -> None:
         self.tabs.setCurrentWidget(self.experiments)
@@ -206,7 +215,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         for panel in (self.browser, self.experiments):
-            if hasattr(panel, "confirm_close") and not panel.confirm_close():
+            if not panel.confirm_close():
                 event.ignore()
                 return
         loupe_settings.settings().setValue("window/geometry", self.saveGeometry())
@@ -214,9 +223,9 @@ class MainWindow(QMainWindow):
 
 
 def _is_lab(path: str) -> bool:
-    """In a worker: does this folder hold a lab (an index or results files)?"""
+    """In a worker: does this folder hold experiments (an index, or any source Loupe reads)?"""
     folder = Path(path)
-    return (folder / ".loupe").exists() or any(folder.glob("*_results.json"))
+    return (folder / ".loupe").exists() or bool(experiment_sources(folder))
 
 
 def _is_converting(wizard: QWizard) -> bool:

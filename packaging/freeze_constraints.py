@@ -1,9 +1,9 @@
 """Write ``packaging/constraints.txt``: the exact, consistent package set Loupe's CI installs.
 
 ``pip freeze`` of a working venv is not always installable: packages installed by hand later can
-leave it inconsistent (``pip check`` complains). So this resolves Loupe with its ``test``,
-``model`` and ``bundle`` extras (and torch pinned to the CPU build) in a fresh venv, preferring the
-versions of the given venv, drops the pins ``pip check`` objects to, and freezes the result::
+leave it inconsistent (``pip check`` complains). So this resolves Loupe with every extra CI
+installs (``EXTRAS``; torch pinned to the CPU build) in a fresh venv, preferring the versions
+of the given venv, drops the pins ``pip check`` objects to, and freezes the result::
 
     .venv/bin/python packaging/freeze_constraints.py [.venv]
 """
@@ -19,10 +19,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "packaging" / "constraints.txt"
+EXTRAS = "test,model,bundle,remote,tensorboard,mlflow"  # every extra CI installs
 TORCH = "torch==2.13.0"  # an unpinned torch downloads a CUDA build
 HEADER = (
     "# The exact package set Loupe's CI installs (written by packaging/freeze_constraints.py).\n"
-    "# Reproduce: pip install -c packaging/constraints.txt torch==2.13.0 -e '.[test,model]'\n"
+    "# Reproduce: pip install -c packaging/constraints.txt torch==2.13.0 \\\n"
+    "#     -e '.[test,model,remote,tensorboard,mlflow]'\n"
 )
 
 
@@ -57,7 +59,7 @@ def main(source_venv: Path) -> None:
         seed.write_text("\n".join(preferred_pins(source_venv)) + "\n")
         venv.create(Path(tmp) / "env", with_pip=True)
         python = Path(tmp) / "env" / "bin" / "python"
-        _pip(python, "install", "-q", "-c", str(seed), TORCH, f"{REPO}[test,model,bundle]")
+        _pip(python, "install", "-q", "-c", str(seed), TORCH, f"{REPO}[{EXTRAS}]")
         frozen = _pip(python, "freeze", "--exclude", "loupe-lab")
     OUT.write_text(HEADER + frozen)
     print(f"wrote {OUT} ({len(frozen.splitlines())} packages)")

@@ -46,6 +46,7 @@ from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
 from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
+from ._experiments.sources import CollectionInfo, ForeignChroma, experiment_sources
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
     MigrationOptions,
@@ -88,6 +89,7 @@ from ._remote import (
 )
 from ._remote import set_default_options as set_default_remote_options
 from ._tree_diff import DiffCancelled, diff_files, diff_sources
+from ._units import human_bytes
 
 
 def _version() -> str:
@@ -106,6 +108,7 @@ __all__ = [
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",
+    "human_bytes",
     "MigrationOptions",
     "MigrationPlan",
     "MigrationReport",
@@ -129,6 +132,9 @@ __all__ = [
     "parent_path",
     "value_text",
     "index_remote_lab",
+    "experiment_sources",
+    "ForeignChroma",
+    "CollectionInfo",
     "parse_url",
     "redact",
     "set_default_remote_options",

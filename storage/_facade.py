@@ -19,20 +19,21 @@ from ._errors import (
     StorageWriteError,
     UnsupportedFormatError,
 )
-from ._formats import FORMATS, LoadOptions, SaveOptions, read_head, sniff
+from ._formats import FORMATS, LoadOptions, SaveOptions, detect_path, unknown_content
 from ._formats._scan import array_bytes
 from ._remote._url import is_remote_url
 
-FORMAT_NAMES = ("json", "compressed", "hdf5", "pickle", "auto")
+FORMAT_NAMES = ("json", "compressed", "hdf5", "pickle", "zstd_json", "auto")
 _MESH_ARRAYS = ("vertices", "faces", "normals", "colors", "uvs", "edges")
 
 
 def detect_format(path: str | os.PathLike[str]) -> str | None:
     """The format of the file at ``path`` from its content (never its name): ``"json"``,
-    ``"compressed"``, ``"hdf5"``, ``"pickle"``, or None when it is none of them."""
+    ``"compressed"``, ``"hdf5"``, ``"pickle"``, ``"zstd_json"`` (a zstd frame of DL-JSON, as
+    Loupe's ``.json.zst`` histories), or None when it is none of them."""
     path = Path(path)
     with _os_errors(path, "read"):
-        return sniff(read_head(path))
+        return detect_path(path)
 
 
 class DLFriendlyStorage:
@@ -40,7 +41,8 @@ class DLFriendlyStorage:
 
     Formats: ``"json"`` (DL-JSON, readable by any JSON parser), ``"compressed"`` (the same inside
     one zstd/zlib marker), ``"hdf5"`` (groups, chunked datasets, attributes), ``"pickle"`` (on
-    request; loaded only with ``trusted=True``) and ``"auto"``: HDF5 when arrays total more than
+    request; loaded only with ``trusted=True``), ``"zstd_json"`` (DL-JSON text in a zstd frame,
+    as Loupe's histories) and ``"auto"``: HDF5 when arrays total more than
     ``hdf5_threshold_bytes``, compressed when the data holds arrays or tensors, JSON otherwise.
 
     Torch tensors on a GPU are saved from their CPU copy and load on the CPU unless ``device=``
@@ -88,11 +90,9 @@ class DLFriendlyStorage:
         path = Path(path)
         with _os_errors(path, "read"):
             if fmt == "auto":
-                fmt = sniff(read_head(path))
+                fmt = detect_path(path)
                 if fmt is None:
-                    raise UnsupportedFormatError(
-                        f"{path} is not DL-JSON, JSON, HDF5 or a pickle (by its content); "
-                        "open it with the tool that wrote it")
+                    raise unknown_content(path)
             return FORMATS[fmt].load(path, LoadOptions(trusted=trusted, device=device))
 
     def choose_format(self, data: Any) -> str:

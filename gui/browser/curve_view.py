@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton
 from gui.browser.axis_controls import AxisControls
 from gui.browser.cursor_readout import CursorReadout, index_along
 from gui.browser.values import cell_text
-from gui.browser.view_base import DataView, numeric
+from gui.browser.view_base import UNSUPPORTED, DataView, numeric
+from gui.messages import human_bytes
 from gui.plots.plot_draw import SYMBOLS
 from gui.plots.smoothing import marker_heights, nonfinite_segments
 from storage import NodeInfo, Source
@@ -57,9 +58,11 @@ class CurveView(DataView):
         self._data: np.ndarray | None = None
         self._x0, self._step = 0, 1
 
-    @staticmethod
-    def applicable(node: NodeInfo) -> bool:
-        return node.is_dataset and bool(node.shape) and numeric(node) and max(node.shape) > 1
+    @classmethod
+    def priority(cls, node: NodeInfo) -> int:
+        if not (node.is_dataset and node.shape and numeric(node) and max(node.shape) > 1):
+            return UNSUPPORTED
+        return 30 if len(node.shape) == 1 else 5  # the first choice for 1-D numbers
 
     def show_node(self, source: Source, node: NodeInfo) -> None:
         super().show_node(source, node)
@@ -94,7 +97,7 @@ class CurveView(DataView):
         self.plot.enableAutoRange()
         if result.strided:
             notes.append(f"Preview: every {result.stride}th point (the series is larger than "
-                         f"{PREVIEW_BUDGET // 2**20} MiB).")
+                         f"{human_bytes(PREVIEW_BUDGET)}).")
             self.full_button.show()
         self.show_message(" ".join(notes))
 

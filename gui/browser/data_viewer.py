@@ -30,16 +30,14 @@ from gui.browser.view_base import DataView
 from gui.workers import LatestOnly
 from storage import NodeInfo, NodeKind, Source
 
+# The registry of views, in tab order; each says how well it shows a node (``priority``).
+VIEWS: tuple[type[DataView], ...] = (TableView, CurveView, ImageView, ScalarView)
+
 
 def best_view(node: NodeInfo) -> str:
-    """The view the data asks for: image for 2-D+ numbers, curve for 1-D, table, else value."""
-    if ImageView.applicable(node) and min(sorted(node.shape)[-2:]) >= 16:
-        return ImageView.title
-    if CurveView.applicable(node) and len(node.shape) == 1:
-        return CurveView.title
-    if TableView.applicable(node):
-        return TableView.title
-    return ScalarView.title
+    """The title of the view of highest priority for ``node`` (the first in tab order on a tie):
+    image for 2-D+ numbers, curve for 1-D, table for other arrays, else value."""
+    return max(VIEWS, key=lambda view: view.priority(node)).title
 
 
 class DataViewer(QWidget):
@@ -59,8 +57,7 @@ class DataViewer(QWidget):
         menu.addAction("Data as CSV or .npy\u2026  (Ctrl+E)", self.ask_export_data)
         menu.addAction("Plot as PNG or SVG\u2026", self.ask_export_plot)
         self.export_button.setMenu(menu)
-        self.views: list[DataView] = [TableView(self), CurveView(self), ImageView(self),
-                                      ScalarView(self)]
+        self.views: list[DataView] = [view(self) for view in VIEWS]
         self.tabs = QTabWidget(self)
         for view in self.views:
             self.tabs.addTab(view, view.title)

@@ -1,15 +1,16 @@
 """The file browser panel: the lazy tree on the left, the data viewer on the right.
 
 Interface used by the main window: ``open_paths(paths)``, ``close_current()``,
-``reload_current()`` (keeps expanded paths and the selection), ``is_busy()`` and
-``show_target(what)`` (``/path`` or ``/path#image``: select it and show that view).
+``reload_current()`` (keeps expanded paths and the selection), ``is_busy()``,
+``confirm_close()`` and ``show_target(what)`` (``/path`` or ``/path#image``: select it and show
+that view); it tells the window what happened through ``status_message`` (it never reaches up).
 """
 
 from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -42,6 +43,8 @@ def _open(location: str) -> tuple[Source, object]:
 
 
 class BrowserPanel(QWidget):
+    status_message = Signal(str)  # a line for the window's status bar
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = TreeModel(self)
@@ -323,9 +326,11 @@ class BrowserPanel(QWidget):
         self._status(text)
 
     def _status(self, text: str) -> None:
-        window = self.window()
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 8000)
+        self.status_message.emit(text)
+
+    def confirm_close(self) -> bool:
+        """The window is closing: nothing here needs asking (files close with the process)."""
+        return True
 
     def _update_empty(self) -> None:
         has = self.model.rowCount() > 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gui.messages import human_bytes
 from storage import ReadBudgetExceededError
 
 
@@ -20,7 +21,7 @@ def ask_to_read_more(parent: QObject | None, exc: BaseException) -> bool:
     widget = parent if isinstance(parent, QWidget) else None
     answer = QMessageBox.question(
         widget, "Large remote read",
-        f"{exc}.\n\nRead {exc.nbytes / 2**20:.1f} MiB from {source.location} now?",
+        f"{exc}.\n\nRead {human_bytes(exc.nbytes)} from {source.location} now?",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No)
     if answer != QMessageBox.StandardButton.Yes:

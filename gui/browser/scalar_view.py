@@ -24,9 +24,9 @@ class ScalarView(DataView):
         self.layout_.addWidget(self.text)
         self._data: np.ndarray | None = None
 
-    @staticmethod
-    def applicable(node: NodeInfo) -> bool:
-        return True
+    @classmethod
+    def priority(cls, node: NodeInfo) -> int:
+        return 1  # shows anything (its value, or why it cannot be shown): the last resort
 
     def show_node(self, source: Source, node: NodeInfo) -> None:
         super().show_node(source, node)

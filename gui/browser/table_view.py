@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from gui.browser.axis_controls import AxisControls
 from gui.browser.table_model import WindowTableModel
-from gui.browser.view_base import DataView
+from gui.browser.view_base import UNSUPPORTED, DataView
 from storage import NodeInfo, Source
 
 EXPORT_BUDGET = 256 * 1024 * 1024
@@ -32,9 +32,9 @@ class TableView(DataView):
         self.layout_.addWidget(self.table)
         self.axes.changed.connect(self._apply_axes)
 
-    @staticmethod
-    def applicable(node: NodeInfo) -> bool:
-        return node.is_dataset and bool(node.shape)
+    @classmethod
+    def priority(cls, node: NodeInfo) -> int:
+        return 10 if node.is_dataset and node.shape else UNSUPPORTED  # any array
 
     def show_node(self, source: Source, node: NodeInfo) -> None:
         super().show_node(source, node)

@@ -1,4 +1,6 @@
-"""What every dataset view offers the panel: applicable(), show_node(), export, busy state."""
+"""What every dataset view offers the panel: priority() (whether and how well it shows a
+node), show_node(), export, busy state. The viewer shows a node in the view of highest priority,
+as silx's ``DataViews`` do, instead of a fixed if-chain."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from gui.browser.reading import ReadRunner
 from storage import NodeInfo, Source
 
 NUMERIC_KINDS = "biuf"
+UNSUPPORTED = 0  # the priority of a view that cannot show the node (its tab is disabled)
 
 
 def numeric(node: NodeInfo, complex_ok: bool = True) -> bool:
@@ -38,9 +41,14 @@ class DataView(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(4, 4, 4, 4)
 
-    @staticmethod
-    def applicable(node: NodeInfo) -> bool:
-        return False
+    @classmethod
+    def priority(cls, node: NodeInfo) -> int:
+        """How well this view shows ``node``: :data:`UNSUPPORTED`, or higher for better."""
+        return UNSUPPORTED
+
+    @classmethod
+    def applicable(cls, node: NodeInfo) -> bool:
+        return cls.priority(node) > UNSUPPORTED
 
     def show_node(self, source: Source, node: NodeInfo) -> None:
         self.source, self.node = source, node

@@ -95,14 +95,12 @@ def name_once(name: str, message: str) -> str:
 
 
 def require_lab(folder: str | os.PathLike[str]) -> Path:
-    """``folder`` as a lab path, or a UsageError that says what is wrong; never creates it."""
+    """``folder`` as a path that is an existing folder, or a UsageError saying what is wrong;
+    never creates it. (Whether it holds experiments is the command's to say.)"""
     path = Path(folder).expanduser()
     if not path.exists():
-        raise UsageError(f"{path} does not exist (a lab is a folder with a results/ "
-                         "subfolder; `loupe demo DIR` writes one)")
+        raise UsageError(f"{path} does not exist (a lab is a folder of results; `loupe demo DIR` "
+                         "writes an example lab)")
     if not path.is_dir():
         raise UsageError(f"{path} is a file, not a lab folder")
-    if not (path / "results").is_dir():
-        raise UsageError(f"{path} is not a lab: it has no results/ folder "
-                         "(`loupe demo DIR` writes an example lab)")
     return path

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from gui.cli.common import CliError
+from gui.messages import human_bytes
 
 EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED = 1, 2, 130
 
@@ -168,7 +169,7 @@ class ProgressBar:
         width = shutil.get_terminal_size((100, 20)).columns
         eta = _clock(event.eta_s) if event.eta_s is not None else "--:--"
         text = (f" {event.files_done}/{event.files_total} files "
-                f"{event.bytes_done / 1e6:.1f}/{event.bytes_total / 1e6:.1f} MB ETA {eta}")
+                f"{human_bytes(event.bytes_done)}/{human_bytes(event.bytes_total)} ETA {eta}")
         room = max(10, min(40, width - len(text) - 4))
         filled = int(room * event.fraction)
         line = f"[{'#' * filled}{'.' * (room - filled)}]{text}"
@@ -199,7 +200,7 @@ def _print_plan(plan) -> None:
         print(f"{item.action:8} {_rel(item.path, root)}: {item.reason}{where}")
     counts = plan.counts()
     print(f"\nDry run of {root}: {counts['convert']} to convert, {counts['skip']} to skip, "
-          f"{counts['fail']} failing; {plan.convert_bytes / 1e6:.2f} MB would be converted. "
+          f"{counts['fail']} failing; {human_bytes(plan.convert_bytes)} would be converted. "
           "Nothing was written.")
 
 

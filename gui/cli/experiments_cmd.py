@@ -17,6 +17,7 @@ from storage import (
     Lab,
     StorageError,
     WhereSyntaxError,
+    experiment_sources,
     is_remote_url,
     parse_where,
 )
@@ -55,7 +56,8 @@ def _demo_parser(prog: str) -> argparse.ArgumentParser:
 def _index_parser(prog: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Index a lab folder's results (only new "
                                 "and changed files).")
-    p.add_argument("dir", help="the lab folder (with results/), or one in an object store "
+    p.add_argument("dir", help="a folder of experiments (a lab, NAL results, TensorBoard logs, "
+                   "...), or a lab in an object store "
                    "(s3://bucket/lab) to index into a Chroma server (--host)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _server_args(p)
@@ -127,6 +129,9 @@ def _index_lab(lab: Lab, quiet: bool) -> int:
           file=sys.stderr)
     for path, reason in summary.failed:
         print(f"  skipped {path.name}: {reason}", file=sys.stderr)
+    for path, run_id, owner in summary.collisions:
+        print(f"  id collision: {path.name} has run {run_id!r}, already in {owner}; indexed "
+              f"as {run_id}@..., nothing overwritten", file=sys.stderr)
     return 0
 
 
@@ -155,6 +160,13 @@ def _run_index(args: argparse.Namespace) -> int:
     if is_remote_url(args.dir):
         return _index_remote(args)
     folder = require_lab(args.dir)
+    kinds = experiment_sources(folder)
+    if not kinds:
+        raise CliError(f"found no experiments in {folder} (looked for NAL *_results.json, "
+                       "generation_*_results/, TensorBoard event files, MLflow mlruns/, Hugging "
+                       "Face trainer_state.json, Lightning metrics.csv, lm-eval results)")
+    if not args.quiet:
+        print(f"found: {', '.join(kinds)}", file=sys.stderr)
     return _index_lab(Lab(folder, _chroma(args, folder)), args.quiet)
 
 
@@ -181,6 +193,9 @@ def _run_search(args: argparse.Namespace) -> int:
     lab = Lab(folder, _chroma(args, folder))
     status = lab.index_status()
     if status == "missing" and not lab.chroma.is_server:  # searching would create an index
+        if not (folder / "results").is_dir() and not experiment_sources(folder):
+            raise UsageError(f"{folder} is not a lab: no results/ folder and no experiments "
+                             "found in it")
         raise CliError(f"{folder} has no index yet: run `loupe index {folder}` first")
     if status != "ok":
         print(f"note: the index is {status}; run `loupe index {folder}`", file=sys.stderr)

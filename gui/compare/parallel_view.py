@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QPixmap, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +37,7 @@ from gui.compare.parallel_render import RenderRequest, render
 from gui.workers import LatestOnly
 
 BANDS = 8
+FIRST_RENDER_MS = 100
 MAX_PARAM_AXES = 7
 FULL = (MISSING_Y - 0.05, 1.05)  # a brush this wide lets every run through
 _CMAP = pg.colormap.get("viridis")
@@ -52,6 +53,7 @@ ACTIVE_BRUSH = pg.mkBrush(80, 120, 200, 45)
 
 class ParallelView(QWidget):
     brushed = Signal(str, str)  # filter text (may be ''), the axis' field name
+    previewed = Signal()  # a brush's decimated lines are shown (the full image follows)
     drawn = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -86,12 +88,19 @@ class ParallelView(QWidget):
         box.addLayout(bar)
         box.addWidget(self.plot, 1)
         self._image: QGraphicsPixmapItem | None = None
+        self._request: RenderRequest | None = None
         # One render thread kept alive: starting a pool thread per brush cost up to 0.3 s of
         # GUI-thread time on the busy test machine.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._pool.setExpiryTimeout(-1)
         self._renderer = LatestOnly(self._pool)
+        # A new table's first render waits for the axes' first paint: painting them while the
+        # render thread ran took 90-130 ms instead of ~12 (the GUI thread waited on the worker's
+        # GIL for each item it painted). Unshown, the render starts after FIRST_RENDER_MS.
+        self._first_render = QTimer(self, singleShot=True, interval=FIRST_RENDER_MS)
+        self._first_render.timeout.connect(self._update_lines)
+        self.plot.viewport().installEventFilter(self)
         self._resize_timer = QTimer(self, singleShot=True, interval=80)
         self._resize_timer.timeout.connect(self._resized)
         self.plot.getPlotItem().getViewBox().sigResized.connect(
@@ -166,6 +175,7 @@ class ParallelView(QWidget):
     def rebuild(self) -> None:
         """New axes (table, metric, axes or scales changed): brushes start over."""
         self.plot.clear()
+        self._first_render.stop()
         self._image, self._regions, self.brushes = None, [], {}
         metric = self.metric_box.currentText()
         if self.table is None or not len(self.table):
@@ -227,10 +237,17 @@ class ParallelView(QWidget):
         self._image = QGraphicsPixmapItem()
         self._image.setZValue(-10)  # under the axes, their labels and the brushes
         self.plot.addItem(self._image)
-        self._update_lines()
+        self._first_render.start(FIRST_RENDER_MS)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (event.type() == QEvent.Type.Paint and shiboken6.isValid(self._first_render)
+                and self._first_render.isActive()):
+            self._first_render.start(0)  # after this paint, on the next event-loop turn
+        return False
 
     def _update_lines(self) -> None:
         """Render the lines in a worker at the view's pixel size (newest request wins)."""
+        self._first_render.stop()
         view = self.plot.getPlotItem().getViewBox()
         (x0, x1), (y0, y1) = X_RANGE(len(self.axes)), Y_RANGE
         size = view.size()
@@ -238,26 +255,32 @@ class ParallelView(QWidget):
         request = RenderRequest(self._ys, self.kept, self._groups, COLORS, OUT_COLOR, width,
                                 height, (x0, x1), (y0, y1), self._backgrounds)
         image_item = self._image
+        self._request = request
         self._renderer.submit(render, request, wants_cancel=True,
+                              on_progress=lambda img: self._show_image(image_item, img, request,
+                                                                       preview=True),
                               on_done=lambda img: self._show_image(image_item, img, request),
                               on_error=lambda exc: self.drawn.emit())
 
-    def _show_image(self, item: QGraphicsPixmapItem, image: Any, req: RenderRequest) -> None:
+    def _show_image(self, item: QGraphicsPixmapItem, image: Any, req: RenderRequest,
+                    preview: bool = False) -> None:
         if item is not self._image or not shiboken6.isValid(item):  # rebuilt, or closed
+            return
+        if preview and req is not self._request:  # a newer brush is on its way
             return
         (x0, x1), (y0, y1) = req.x_range, req.y_range
         item.setPixmap(QPixmap.fromImage(image))
         # pixel (px, py) -> data (x0 + px * sx, y1 - py * sy): the view's y axis points up
         item.setTransform(QTransform((x1 - x0) / req.width, 0, 0, -(y1 - y0) / req.height,
                                      x0, y1))
-        self.drawn.emit()
+        (self.previewed if preview else self.drawn).emit()
 
     def _resized(self) -> None:
         if self.axes:
             self._update_lines()
 
     def is_busy(self) -> bool:
-        return self._renderer.busy
+        return self._renderer.busy or self._first_render.isActive()
 
     def _brush_changed(self, axis: int, finished: bool) -> None:
         low, high = self._regions[axis].getRegion()

@@ -34,6 +34,10 @@ class Opened:
         if s.failed:
             names = ", ".join(Path(p).name for p, _ in s.failed[:3])
             text += f"; {len(s.failed)} file(s) could not be read ({names})"
+        collisions = getattr(s, "collisions", [])
+        if collisions:  # never resolved by overwriting: both runs are kept, under two ids
+            ids = ", ".join(run for _, run, _ in collisions[:3])
+            text += f"; {len(collisions)} run id(s) used twice, kept as id@file ({ids})"
         return text + "."
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from gui.wizard.common import error_text, human_bytes
+from gui.messages import error_text, human_bytes
 from gui.wizard.report_model import KindFilter, plan_model
 from gui.workers import Task, submit
 

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.wizard.common import error_text, human_seconds, remember, remembered, reveal
+from gui.messages import error_text, human_seconds
+from gui.wizard.common import remember, remembered, reveal
 from gui.wizard.report_model import KindFilter, reason_text, report_model, totals_lines
 from gui.workers import submit
 

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.wizard.common import error_text, remember, remembered
+from gui.messages import error_text
+from gui.wizard.common import remember, remembered
 from gui.workers import Task, submit
 
 ACTION_TEXT = {"restore": "Put back", "remove": "Remove converted file"}

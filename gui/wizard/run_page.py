@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from gui.wizard.common import error_text, human_bytes, human_seconds
+from gui.messages import error_text, human_bytes, human_seconds
 from gui.workers import Task, submit
 
 LOG_LINES = 5000

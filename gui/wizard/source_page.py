@@ -27,14 +27,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from gui.wizard.common import (
-    error_text,
-    hint,
-    human_bytes,
-    remember,
-    remembered,
-    split_patterns,
-)
+from gui.messages import error_text, human_bytes
+from gui.wizard.common import hint, remember, remembered, split_patterns
 from gui.workers import LatestOnly
 
 COUNT_DELAY_MS = 300

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._decode import MARKERS, Context, TorchUnavailableWarning, decode_value
+from ._decode import ARRAY_MARKERS, MARKERS, Context, TorchUnavailableWarning, decode_value
 from ._encode import Encoder
 from ._envelope import compressed_pieces
 from ._payload import CODECS
@@ -16,12 +16,13 @@ def encode(data: Any, *, inline_max: int, codec: str, level: int) -> Any:
     return Encoder(inline_max=inline_max, codec=codec, level=level).encode(data)
 
 
-def decode(value: Any, *, device: Any = None) -> Any:
-    """Python objects from a parsed DL-JSON value."""
-    return decode_value(value, Context(device))
+def decode(value: Any, *, device: Any = None, keep: frozenset[str] = frozenset()) -> Any:
+    """Python objects from a parsed DL-JSON value; markers named in ``keep`` stay dicts."""
+    return decode_value(value, Context(device, keep=keep))
 
 
 __all__ = [
+    "ARRAY_MARKERS",
     "CODECS",
     "MARKERS",
     "TorchUnavailableWarning",

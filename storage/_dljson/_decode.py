@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from .._errors import UnknownTypeMarkerError
+from .._errors import CorruptFileError, UnknownTypeMarkerError
 from ._arrays import decode_array, decode_tensor
 from ._payload import Blob
 from ._scalars import (
@@ -31,18 +31,8 @@ class TorchUnavailableWarning(UserWarning):
     """A ``torch_tensor`` was loaded as a numpy array because torch is not installed."""
 
 
-def _decode_compressed(d: dict[str, Any], ctx: Context) -> Any:
-    from ._envelope import load_compressed_marker  # the envelope holds a whole DL-JSON text
-
-    return load_compressed_marker(d, ctx)
-
-
-def _decode_payload_ref(d: dict[str, Any], ctx: Context) -> Any:
-    from ._envelope import decode_payload_ref
-
-    return decode_payload_ref(d, ctx)
-
-
+# The ``compressed`` and ``payload_ref`` markers are registered by ``_envelope`` (it sits above
+# the text layer, which sits above this module: registering keeps the imports one-way).
 MARKERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
     "numpy_array": decode_array,
     "torch_tensor": decode_tensor,
@@ -59,25 +49,28 @@ MARKERS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
     "set": decode_items,
     "frozenset": decode_items,
     "dict": decode_dict,
-    "compressed": _decode_compressed,
-    "payload_ref": _decode_payload_ref,
 }
+# Markers that a browser keeps as they are (decoded only when a view reads them).
+ARRAY_MARKERS = frozenset({"numpy_array", "torch_tensor", "ndarray", "tensor"})
 
 
 class Context:
-    """What decoding one document needs: the target device, blobs cut out of the file text."""
+    """What decoding one document needs: the target device, blobs cut out of the file text, and
+    the markers to keep unexpanded (``keep``: a browser decodes arrays only when shown)."""
 
     def __init__(self, device: Any = None, blobs: list[memoryview] | None = None,
-                 prefix: str = "", refs: list[Any] | None = None) -> None:
+                 prefix: str = "", refs: list[Any] | None = None,
+                 keep: frozenset[str] = frozenset()) -> None:
         self.device = device
         self.blobs = blobs or []
         self.prefix = prefix  # placeholder prefix of this load's blobs
         self.refs = refs  # decoded out-of-line payloads of the enclosing compressed envelope
+        self.keep = keep
         self._torch: Any = False
 
     def with_blobs(self, blobs: list[memoryview], prefix: str) -> Context:
         """The same context for a text whose long payloads were cut out as ``blobs``."""
-        return Context(self.device, blobs, prefix, self.refs)
+        return Context(self.device, blobs, prefix, self.refs, self.keep)
 
     def torch(self) -> Any:
         """The torch module, or None (with a warning) when it is not installed."""
@@ -97,7 +90,13 @@ class Context:
         data = d["data"]
         index = int(data[len(self.prefix):])
         view = self.blobs[index]
-        if d.get("encoding") == "base64" and "__type__" in d:
+        if d.get("__type__") in self.keep:  # a kept marker outlives the file's buffer
+            try:
+                d["data"] = str(view, "utf-8")  # base64 when intact; checked when decoded
+            except UnicodeDecodeError as exc:
+                raise CorruptFileError(f"a {d['__type__']} payload is not text (byte "
+                                       f"0x{view[exc.start]:02X}); the file is damaged") from None
+        elif d.get("encoding") == "base64" and "__type__" in d:
             d["data"] = Blob(view)
         else:  # a long string that is no payload: give the exact string JSON would
             import json
@@ -109,12 +108,13 @@ def make_hook(ctx: Context) -> Callable[[dict[str, Any]], Any]:
     """The ``object_hook`` for ``json.loads``: called for every object, innermost first."""
     markers = MARKERS
     prefix = ctx.prefix
+    keep = ctx.keep
 
     def hook(d: dict[str, Any]) -> Any:
         if prefix and type(d.get("data")) is str and d["data"].startswith(prefix):
             ctx.resolve(d)
         kind = d.get("__type__")
-        if kind is None:
+        if kind is None or kind in keep:
             return d
         decoder = markers.get(kind) if type(kind) is str else None
         if decoder is None:

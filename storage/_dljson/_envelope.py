@@ -24,6 +24,7 @@ import json
 from typing import Any
 
 from .._errors import CorruptFileError
+from ._decode import MARKERS
 from ._encode import Encoder
 from ._payload import b64_text, pack, unpack
 from ._text import dumps_value, loads, placeholder_prefix, split_pieces
@@ -72,7 +73,8 @@ def load_compressed_marker(d: dict[str, Any], ctx: Any) -> Any:
         raise CorruptFileError("a compressed envelope's 'payloads' is not a list; the file is "
                                "damaged")
     raw = unpack(d.get("data"), d.get("codec"))
-    return loads(bytes(raw) if not isinstance(raw, bytes) else raw, device=ctx.device, refs=refs)
+    return loads(bytes(raw) if not isinstance(raw, bytes) else raw, device=ctx.device, refs=refs,
+                 keep=ctx.keep)
 
 
 def decode_payload_ref(d: dict[str, Any], ctx: Any) -> Any:
@@ -86,3 +88,7 @@ def decode_payload_ref(d: dict[str, Any], ctx: Any) -> Any:
         raise CorruptFileError(f"payload_ref index {index!r} is not one of the envelope's "
                                f"{len(refs)} payloads; the file is damaged")
     return refs[index]
+
+
+MARKERS["compressed"] = load_compressed_marker
+MARKERS[REF] = decode_payload_ref

@@ -103,14 +103,15 @@ def join_pieces(pieces: list[Any]) -> bytes:
 
 
 def loads(raw: Any, *, device: Any = None, path: object = None,
-          refs: list[Any] | None = None) -> Any:
+          refs: list[Any] | None = None, keep: frozenset[str] = frozenset()) -> Any:
     """Parse DL-JSON (or any JSON) from ``bytes`` or an ``mmap`` and decode its markers.
 
     ``refs`` are the decoded out-of-line payloads of a ``compressed`` envelope whose inner
-    text this is (see ``_envelope``); ``payload_ref`` markers pick from them.
+    text this is (see ``_envelope``); ``payload_ref`` markers pick from them. Markers named in
+    ``keep`` stay dicts (their payload as base64 text), e.g. arrays for the browser.
     """
     try:
-        return _loads(raw, Context(device, refs=refs), path)
+        return _loads(raw, Context(device, refs=refs, keep=keep), path)
     except CorruptFileError as exc:
         if exc.path is not None or path is None:
             raise

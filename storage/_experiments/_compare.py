@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ import numpy as np
 from ._nal import load_json, parse_results
 
 PARAM, METRIC = "param", "metric"
+PAUSE_EVERY = 500  # runs between two pause() calls of CompareTable.from_runs
 # Metadata that says where a run is, not how it was set up or how it did.
 _BOOKKEEPING = {"experiment_id", "hypothesis_id", "kind", "result_path", "timeseries_path",
                 "tags", "started", "finished", "lab_id", "lab_date", "status"}
@@ -158,10 +159,17 @@ class CompareTable:
         self.constant: list[Column] = [c for c in columns if not c.varying]
 
     @classmethod
-    def from_runs(cls, runs: Sequence[RunDetails]) -> CompareTable:
-        params = [flat_params(r.config) for r in runs]
-        metrics = [flat_params(r.metrics) for r in runs]
-        columns = _columns(params, PARAM) + _columns(metrics, METRIC)
+    def from_runs(cls, runs: Sequence[RunDetails],
+                  pause: Callable[[], None] | None = None) -> CompareTable:
+        """The table of ``runs``; ``pause()`` is called every PAUSE_EVERY runs and after each
+        column (a GUI worker hands the GIL over there: see gui/compare/compare_jobs.py)."""
+        pause = pause or (lambda: None)
+        params, metrics = [], []
+        for start in range(0, len(runs), PAUSE_EVERY):
+            params += [flat_params(r.config) for r in runs[start:start + PAUSE_EVERY]]
+            metrics += [flat_params(r.metrics) for r in runs[start:start + PAUSE_EVERY]]
+            pause()
+        columns = _columns(params, PARAM, pause) + _columns(metrics, METRIC, pause)
         return cls([r.id for r in runs], columns)
 
     @classmethod
@@ -226,11 +234,16 @@ class CompareTable:
         return buffer.getvalue()
 
 
-def _columns(rows: Sequence[Mapping[str, Any]], role: str) -> list[Column]:
+def _columns(rows: Sequence[Mapping[str, Any]], role: str,
+             pause: Callable[[], None]) -> list[Column]:
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))
-    return [make_column(n, [row.get(n) for row in rows], role) for n in names]
+    columns = []
+    for name in names:
+        columns.append(make_column(name, [row.get(name) for row in rows], role))
+        pause()
+    return columns
 
 
 def make_column(name: str, values: Sequence[Any], role: str) -> Column:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ._index import ChromaConfig, ExperimentIndex, Hit
-from ._nal import load_json, parse_lab_report, parse_results
+from ._nal import parse_results
 from ._timeseries import TimeSeriesConfig, TimeSeriesStorage, read_history_file
 
 
@@ -124,26 +124,45 @@ class NALChromaIntegration:
     def index_results_dir(self, folder: str | Path) -> ResultsDirSummary:
         """Index ``{hypothesis_id}_results.json`` files; lab reports add their summary text.
 
-        A malformed file is reported in the summary and skipped.
+        The folder is read by the lab's NAL source and written by the one indexer
+        (:mod:`._indexer`); inline histories are stored as files first. A malformed file is
+        reported in the summary and skipped.
         """
+        from ._indexer import Indexer
+        from .sources import NalSource
+
         folder = Path(folder)
-        summary = ResultsDirSummary()
-        reports: dict[str, list] = {}
-        for path in sorted(folder.glob("lab_report_*.json")):
-            try:
-                report = parse_lab_report(load_json(path), path.stem[len("lab_report_"):])
-            except Exception as exc:
-                summary.failed.append((path, str(exc)))
-                continue
-            for hid in report.hypotheses:
-                reports.setdefault(hid, []).append(report)
-        for path in sorted(folder.glob("*_results.json")):
-            hid = path.name[: -len("_results.json")]
-            extra = " ".join(r.text for r in reports.get(hid, []))
-            meta = {k: v for r in reports.get(hid, []) for k, v in r.metadata.items()}
-            meta["result_path"] = str(path)
-            try:
-                summary.indexed += self.index_experiment_result(load_json(path), hid, extra, meta)
-            except Exception as exc:  # one bad file never stops the folder
-                summary.failed.append((path, str(exc)))
-        return summary
+        source = _StoringSource(NalSource(folder, [folder]), self.storage)
+        result = Indexer(self.storage.index, str(folder), None).run([source], redo_all=True)
+        failed = {p for p, _ in result.failed}
+        indexed = [r.experiment_id for path, recs in source.read for r in recs
+                   if path not in failed]
+        return ResultsDirSummary(indexed=indexed, failed=result.failed)
+
+
+class _StoringSource:
+    """A NAL source whose runs' inline histories are written to the hybrid store as read."""
+
+    def __init__(self, source: Any, storage: HybridExperimentStorage) -> None:
+        self.source, self.storage, self.kind = source, storage, source.kind
+        self.read: list[tuple[Path, list]] = []
+
+    def units(self) -> list:
+        return self.source.units()
+
+    def context_sig(self) -> str:
+        return self.source.context_sig()
+
+    def context_failures(self) -> list[tuple[Path, str]]:
+        return self.source.context_failures()
+
+    def records(self, unit: Any) -> list:
+        records = self.source.records(unit)
+        for rec in records:
+            path = self.storage.store_history(rec.experiment_id, rec.history) if rec.history \
+                else self.storage._existing(rec.experiment_id)
+            rec.metadata["timeseries_path"] = rec.metadata["series"] = str(path or "")
+            if rec.metadata.get("lab_report"):  # the hybrid store keeps the report in the text
+                rec.document = f"{rec.document} {rec.metadata['lab_report']}"
+        self.read.append((unit.path, records))
+        return records

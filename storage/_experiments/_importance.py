@@ -2,8 +2,9 @@
 
 For each parameter column of a :class:`CompareTable` and one metric:
 
-- ``spearman``: Spearman's rank correlation (scipy's when installed, else numpy ranks with ties
-  averaged; the same number). Only for numeric parameters: a category has no order.
+- ``spearman``: Spearman's rank correlation, numpy ranks with ties averaged (scipy's number;
+  scipy itself is not imported: its import held the GIL ~1 s in bits of up to ~100 ms, a GUI
+  stall even from a worker). Only for numeric parameters: a category has no order.
 - ``eta2``: the correlation ratio eta squared, the share of the metric's variance explained by
   the parameter's groups (one-way ANOVA). Numeric parameters with many values are cut into at
   most ``BINS`` quantile bins. It sees effects that go up then down (a learning rate that is best
@@ -94,11 +95,7 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float | None:
     """Spearman's rho (None when either side is constant)."""
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         return None
-    try:
-        from scipy.stats import spearmanr
-    except ImportError:
-        return _pearson(rank(x), rank(y))
-    return float(spearmanr(x, y).statistic)
+    return _pearson(rank(x), rank(y))
 
 
 def rank(values: np.ndarray) -> np.ndarray:

@@ -14,11 +14,12 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._errors import IndexUnavailableError, MissingDependencyError
+from ._hit import Hit  # re-exported: callers import it from here
 from ._index_fields import FieldInfo, compute_fields, expand_text_values, sort_hits
 from ._lexical import FILE_NAME, LexicalIndex
 from ._where import check_fields, parse_where
@@ -54,25 +55,6 @@ class ChromaConfig:
         if self.is_server:
             return f"the Chroma server at {self.host}:{self.port or 8000}"
         return f"the index folder {self.persist_directory}"
-
-
-@dataclass
-class Hit:
-    """One search result. ``distance`` is None for plain listings (no text query).
-
-    Text queries also say why the run is there: its rank in the dense (embedding) and the lexical
-    (BM25) ranking (None: not among the candidates), the fused score, and ``matched``, the query
-    words found in its text (``"status: diverged"`` for a state, ``"id ..."`` for a named id).
-    """
-
-    id: str
-    distance: float | None
-    document: str
-    metadata: dict[str, Any] = field(default_factory=dict)
-    dense_rank: int | None = None
-    lexical_rank: int | None = None
-    score: float | None = None
-    matched: list[str] = field(default_factory=list)
 
 
 def clean_metadata(meta: Mapping[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from .._atomic import atomic_path
 from .._errors import CorruptFileError, EncodeError, StorageFileNotFoundError
+from .._formats._h5open import open_h5_file
 
 _SCALARS = (str, int, float, bool, np.number, np.bool_)
 
@@ -35,7 +36,7 @@ def load_metrics(path: str | Path) -> dict[str, Any]:
     if not path.exists():
         raise StorageFileNotFoundError(f"no metrics file at {path}")
     try:
-        with h5py.File(path, "r") as f:
+        with open_h5_file(path) as f:  # the flags every Loupe reader uses (see _h5open)
             return _read_group(f)
     except OSError as exc:
         raise CorruptFileError(f"{path} is not a readable HDF5 file: {exc}", path=path) from exc

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import CorruptFileError
+from .._formats import read_json
 
 STATUSES = ("done", "running", "diverged", "failed")
 _STATUS_ALIASES = {"completed": "done", "finished": "done", "success": "done", "ok": "done",
@@ -75,62 +76,20 @@ class LabReport:
 
 
 def load_json(path: Path) -> Any:
-    """Read a JSON file, plain or DL-friendly; a broken file raises CorruptFileError."""
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-        doc = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise CorruptFileError(f"{Path(path).name}: broken JSON at line {exc.lineno}, column "
-                               f"{exc.colno} ({exc.msg})", path=path, line=exc.lineno,
-                               column=exc.colno) from exc
-    except UnicodeDecodeError as exc:
-        raise CorruptFileError(f"{Path(path).name} is not UTF-8 text", path=path) from exc
-    return decode_markers(doc)
+    """Read a results or report file, plain or DL-friendly JSON, through the one JSON reader:
+    markers decoded (a datetime is a datetime); broken text, an unknown marker or a damaged
+    array is a typed error (CorruptFileError, UnknownTypeMarkerError), never silently changed."""
+    return read_json(Path(path))
 
 
-def decode_markers(doc: Any) -> Any:
-    """Resolve DL-JSON ``__type__`` markers (through storage.decode when it exists)."""
-    if not _has_marker(doc):
-        return doc
-    import storage
+def parse_results(doc: Any, hypothesis_id: str, default_id: str | None = None
+                  ) -> tuple[dict[str, Any], list[RunRecord]]:
+    """Split one results document into hypothesis-level info and its runs.
 
-    facade = getattr(storage, "DLFriendlyStorage", None)
-    if facade is not None:
-        try:
-            return facade().decode(doc)
-        except Exception:  # fall back to the markers this module knows
-            pass
-    return _decode_minimal(doc)
-
-
-def _has_marker(value: Any) -> bool:
-    if isinstance(value, dict):
-        return "__type__" in value or any(_has_marker(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_marker(v) for v in value[:64])  # long lists are numbers, not objects
-    return False
-
-
-def _decode_minimal(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode_minimal(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    kind = value.get("__type__")
-    if kind in ("numpy_array", "torch_tensor") and "data" in value:
-        from ._series_json import decode_array
-
-        try:
-            return decode_array({**value, "dtype": str(value["dtype"]).replace("torch.", "")})
-        except Exception:
-            return value
-    if kind == "datetime" and "iso" in value:
-        return value["iso"]
-    return {k: _decode_minimal(v) for k, v in value.items()}
-
-
-def parse_results(doc: Any, hypothesis_id: str) -> tuple[dict[str, Any], list[RunRecord]]:
-    """Split one results document into hypothesis-level info and its runs."""
+    A run without an id of its own is named after ``default_id`` (the file's stem) when given:
+    seeds written as ``r01_s0_results.json``, ``r01_s1_results.json`` share a hypothesis id and
+    must not share a run id.
+    """
     if not isinstance(doc, Mapping):
         raise CorruptFileError(f"results of {hypothesis_id} must be a JSON object, "
                                f"not {type(doc).__name__}")
@@ -143,14 +102,17 @@ def parse_results(doc: Any, hypothesis_id: str) -> tuple[dict[str, Any], list[Ru
         runs = [doc]
     if not isinstance(runs, list):
         raise CorruptFileError(f"'runs' of {hid} must be a list")
-    records = [_run_record(run, hyp, i) for i, run in enumerate(runs) if isinstance(run, Mapping)]
+    records = [_run_record(run, hyp, i, default_id) for i, run in enumerate(runs)
+               if isinstance(run, Mapping)]
     return hyp, records
 
 
-def _run_record(run: Mapping[str, Any], hyp: Mapping[str, Any], index: int) -> RunRecord:
+def _run_record(run: Mapping[str, Any], hyp: Mapping[str, Any], index: int,
+                default_id: str | None = None) -> RunRecord:
     hid = hyp["hypothesis_id"]
+    base = default_id or hid
     exp_id = str(run.get("run_id") or run.get("experiment_id") or run.get("id")
-                 or (hid if index == 0 and "runs" not in run else f"{hid}_run{index}"))
+                 or (base if index == 0 and "runs" not in run else f"{base}_run{index}"))
     config = dict(run.get("config") or run.get("hyperparameters") or {})
     final = dict(run.get("metrics") or run.get("final_metrics") or run.get("results") or {})
     best = dict(run.get("best") or run.get("best_metrics") or {})

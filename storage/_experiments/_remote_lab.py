@@ -9,16 +9,17 @@ search from Loupe. The layout is the local lab's (``results/{hypothesis}_results
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 
-from .._errors import IndexUnavailableError, RemoteError, StorageError, UnsupportedFormatError
+from .._errors import UnsupportedFormatError
 from .._remote._fsspec import storage_options
 from .._remote._open import default_options
 from .._remote._options import RemoteOptions, require
 from .._remote._translate import reraise
 from .._remote._url import parse_url
+from .sources._base import Unit
 
 
 def index_remote_lab(url: str, chroma, *, options: RemoteOptions | None = None,
@@ -30,38 +31,22 @@ def index_remote_lab(url: str, chroma, *, options: RemoteOptions | None = None,
     ``failed`` with its reason and the others are indexed.
     """
     from ._index import ExperimentIndex
-    from ._lab import IndexSummary
+    from ._indexer import Indexer
 
     parsed = parse_url(url)
     if parsed.kind != "fsspec":
         raise UnsupportedFormatError(f"{parsed.display}: index a folder in an object store "
                                      "(s3://bucket/lab, gs://..., az://...)")
     lab = _RemoteLab(parsed, options or default_options())
-    reports = lab.reports()
-    summary = IndexSummary()
-    index = ExperimentIndex(chroma)
-    files = lab.result_files()
-    for done, path in enumerate(files, start=1):
-        if cancel is not None and cancel.is_set():
-            summary.cancelled = True
-            break
-        try:
-            records = lab.records(path, reports)
-            if records:
-                index.upsert([r.experiment_id for r in records], [r.document for r in records],
-                             [r.metadata for r in records])
-            summary.indexed += len(records)
-        except (RemoteError, IndexUnavailableError):
-            raise  # the store or the index is gone: stop, do not mark every file as bad
-        except (StorageError, ValueError, KeyError, TypeError) as exc:  # one bad file: go on
-            summary.failed.append((lab.url_of(path), str(exc)))
-        if progress is not None:
-            progress(done, len(files), path.rpartition("/")[2])
-    return summary
+    indexer = Indexer(ExperimentIndex(chroma), parsed.display, None, chroma.collection_name)
+    return indexer.run([lab], redo_all=True, progress=progress, cancel=cancel)
 
 
 class _RemoteLab:
-    """The files of a lab folder in an object store, through one fsspec filesystem."""
+    """The files of a lab folder in an object store, through one fsspec filesystem: a NAL
+    source (see :mod:`.sources`) for the one indexer, with URLs for paths."""
+
+    kind = "nal"
 
     def __init__(self, url, options: RemoteOptions) -> None:
         fsspec = require("fsspec", url.scheme)
@@ -77,6 +62,7 @@ class _RemoteLab:
                 if self.fs.isdir(series_dir) else set()
         except Exception as exc:
             reraise(exc, url.display, timeout=options.timeout)
+        self._reports: dict[str, list] | None = None
 
     def url_of(self, path: str) -> str:
         return self.fs.unstrip_protocol(path)
@@ -84,17 +70,27 @@ class _RemoteLab:
     def result_files(self) -> list[str]:
         return sorted(n for n in self.names if n.endswith("_results.json"))
 
+    def units(self) -> list[Unit]:
+        return [Unit(p.rpartition("/")[2], PurePosixPath(p), "") for p in self.result_files()]
+
+    def where(self, unit: Unit) -> str:
+        """A failed file, as the URL the user gave (s3://bucket/...)."""
+        return self.url_of(str(unit.path))
+
+    def context_sig(self) -> str:
+        return ""
+
+    def context_failures(self) -> list[tuple[Path, str]]:
+        return []
+
     def _json(self, path: str):
-        from ._nal import decode_markers
+        from .._formats import read_json_bytes
 
         try:
             raw = self.fs.cat_file(path)
         except Exception as exc:
             reraise(exc, self.url_of(path))
-        try:
-            return decode_markers(json.loads(raw))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{path.rpartition('/')[2]}: broken JSON ({exc})") from None
+        return read_json_bytes(raw, path.rpartition("/")[2])  # CorruptFileError when broken
 
     def reports(self) -> dict[str, list]:
         from ._nal import parse_lab_report
@@ -112,9 +108,12 @@ class _RemoteLab:
                 by_hypothesis.setdefault(hid, []).append(report)
         return by_hypothesis
 
-    def records(self, path: str, reports: dict[str, list]) -> list:
+    def records(self, unit: Unit) -> list:
         from ._nal import parse_results
 
+        if self._reports is None:
+            self._reports = self.reports()
+        reports, path = self._reports, str(unit.path)
         name = path.rpartition("/")[2]
         _, records = parse_results(self._json(path), name[: -len("_results.json")])
         for rec in records:
@@ -122,7 +121,7 @@ class _RemoteLab:
                 rec.metadata.update(report.metadata)
                 rec.document += " " + report.text
             rec.metadata["result_path"] = self.url_of(path)
-            rec.metadata["timeseries_path"] = self._series_of(rec)
+            rec.metadata["timeseries_path"] = rec.metadata["series"] = self._series_of(rec)
         return records
 
     def _series_of(self, rec) -> str:

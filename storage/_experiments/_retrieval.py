@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._hit import Hit
 from ._query_words import fts_expression, id_tokens, query_terms, states_named
 
 RRF_K = 60
@@ -71,8 +72,6 @@ def _explained(order: list[str], found: dict[str, Any], scores: dict[str, float]
                ranks: tuple[dict[str, int], dict[str, int]], distances: dict[str, float | None],
                first: list[str], words: dict[str, list[str]]) -> list:
     """The hits in ``order``, each with its two ranks, fused score and matched words."""
-    from ._index import Hit
-
     hits = []
     for rid in order:
         base = found[rid]

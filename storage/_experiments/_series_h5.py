@@ -296,7 +296,7 @@ class SeriesReader:
 
 def _open_local(path: Path) -> h5py.File:
     """The file as the node layer opens it (same HDF5 flags: one process may hold both)."""
-    from .._nodes._h5open import open_h5_file
+    from .._formats._h5open import open_h5_file
 
     try:
         return open_h5_file(path)

@@ -8,7 +8,8 @@ The file is a zstd frame holding a JSON document::
 
 Arrays use the DL-JSON ``numpy_array`` marker with raw little-endian bytes in base64, so NaN and
 infinities survive exactly; a reader also accepts the readable ``data`` list form. Plain
-(uncompressed) JSON with the same document is read too.
+(uncompressed) JSON with the same document is read too. The file is the ``zstd_json`` format of
+the format registry (``storage/_formats``), so ``loupe inspect`` and the Files tab open it too.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ import numpy as np
 
 from .._atomic import atomic_write_bytes
 from .._errors import CorruptFileError
+from .._formats import FORMATS, read_json
 
-SUFFIX = ".json.zst"
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+SUFFIX = FORMATS["zstd_json"].SUFFIXES[0]  # ".json.zst": the registry names the format
 
 
 def encode_array(values: np.ndarray) -> dict[str, Any]:
@@ -34,17 +35,6 @@ def encode_array(values: np.ndarray) -> dict[str, Any]:
     le = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
     return {"__type__": "numpy_array", "dtype": arr.dtype.name, "shape": list(arr.shape),
             "encoding": "base64", "data": base64.b64encode(le.tobytes()).decode("ascii")}
-
-
-def decode_array(obj: Mapping[str, Any]) -> np.ndarray:
-    """Inverse of :func:`encode_array`; also accepts the readable ``data`` list form."""
-    dtype = np.dtype(obj["dtype"])
-    shape = tuple(obj.get("shape", ()))
-    data = obj["data"]
-    if isinstance(data, str):
-        raw = np.frombuffer(base64.b64decode(data), dtype=dtype.newbyteorder("<"))
-        return raw.astype(dtype).reshape(shape)
-    return np.asarray(data, dtype=dtype).reshape(shape)
 
 
 def write_json_history(path: Path, experiment_id: str, history: Mapping[str, np.ndarray],
@@ -65,20 +55,11 @@ def write_json_history(path: Path, experiment_id: str, history: Mapping[str, np.
 
 
 def read_json_history(path: Path) -> dict[str, Any]:
-    """Return the document with every series decoded to a numpy array."""
-    raw = Path(path).read_bytes()
-    try:
-        if raw[:4] == _ZSTD_MAGIC:
-            import zstandard
-
-            raw = zstandard.ZstdDecompressor().decompress(raw, max_output_size=1 << 31)
-        doc = json.loads(raw)
-        doc["series"] = {k: decode_array(v) for k, v in doc["series"].items()}
-    except json.JSONDecodeError as exc:
-        raise CorruptFileError(f"{path} is not valid JSON (line {exc.lineno}, column "
-                               f"{exc.colno}); rewrite the history", path=path, line=exc.lineno,
-                               column=exc.colno) from exc
-    except Exception as exc:  # zstd errors, missing keys, bad base64
-        raise CorruptFileError(f"{path} is not a Loupe history file: {exc}",
-                               path=path) from exc
+    """Return the document with every series decoded to a numpy array (read through the one
+    format registry and DL-JSON decoder: zstd frame or plain JSON alike)."""
+    doc = read_json(Path(path))
+    series = doc.get("series") if isinstance(doc, dict) else None
+    if not isinstance(series, dict) or not all(isinstance(v, np.ndarray) for v in series.values()):
+        raise CorruptFileError(f"{path} is not a Loupe history file: it needs a 'series' object "
+                               "of arrays", path=path)
     return doc

@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 
 from .._errors import StorageFileNotFoundError
+from .._formats import FORMATS
 from .._remote._url import is_remote_url
 from ._series_h5 import AXIS_NAMES, SeriesReader, SeriesWriter, dataset_options, write_whole
 from ._series_json import SUFFIX as JSON_SUFFIX
 from ._series_json import read_json_history, write_json_history
 
-H5_SUFFIX = ".h5"
+H5_SUFFIX = FORMATS["hdf5"].SUFFIXES[0]  # ".h5"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+=-]")
 
 
@@ -201,7 +202,7 @@ def read_history_file(path: Path, metrics: Sequence[str] | None = None) -> dict[
     """Read a history file of either kind (HDF5 layout or ``.json.zst``); HDF5 also by URL."""
     location = str(path) if is_remote_url(str(path)) else Path(path)
     path = Path(path)
-    if path.name.endswith(H5_SUFFIX) or path.suffix in (".hdf5", ".hdf"):
+    if path.name.lower().endswith(FORMATS["hdf5"].SUFFIXES):  # by name: it may be a URL
         with SeriesReader(location) as reader:
             # metrics the file does not hold are left out, like in the JSON branch below
             names = [m for m in metrics if reader.has(m)] if metrics is not None \

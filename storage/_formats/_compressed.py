@@ -12,11 +12,13 @@ from typing import Any
 
 from .._atomic import atomic_write
 from .._dljson import compressed_pieces, write_pieces
-from ._json import load_text, text_head
+from ._json import load_bytes, load_text, text_head
 from ._options import LoadOptions, SaveOptions
 
 NAME = "compressed"
 SUFFIXES = (".json", ".dlz")
+TEXT = True
+DESCRIPTION = "DL-JSON in a compressed envelope (already DL-friendly)"
 _SIGNATURE = re.compile(rb'\{\s*"__type__"\s*:\s*"compressed"')
 
 
@@ -28,6 +30,9 @@ def save(data: Any, path: Path, options: SaveOptions) -> None:
     pieces = compressed_pieces(data, **options.text_args())
     with atomic_write(path) as fh:
         write_pieces(fh, pieces)
+
+
+__all__ = ["NAME", "SUFFIXES", "load", "load_bytes", "save", "sniff"]
 
 
 def load(path: Path, options: LoadOptions) -> Any:

@@ -11,20 +11,25 @@ import errno
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from .._atomic import atomic_path
 from .._dljson import loads
 from .._errors import CorruptFileError
+from ._h5open import SIGNATURE, open_h5_file
 from ._hdf5_write import INDEX, Writer
 from ._options import LoadOptions, SaveOptions
 from ._scan import array_bytes
 
 NAME = "hdf5"
 SUFFIXES = (".h5", ".hdf5", ".hdf", ".he5")
-SIGNATURE = b"\x89HDF\r\n\x1a\n"
+TEXT = False
+DESCRIPTION = "an HDF5 file (already DL-friendly)"
+# Suffixes of HDF5-based formats of other tools (NeXus, netCDF-4, MATLAB 7.3): a file named so
+# without the signature is a damaged HDF5 file rather than "some other format".
+FAMILY_SUFFIXES = SUFFIXES + (".nxs", ".nx5", ".nc", ".nc4", ".cdf", ".mat")
 
 
 def sniff(head: bytes) -> bool:
@@ -35,6 +40,19 @@ def sniff(head: bytes) -> bool:
             return True
         offset = 512 if offset == 0 else offset * 2
     return False
+
+
+def sniff_file(fh: BinaryIO, start: int) -> bool:
+    """Look for the signature behind a userblock larger than the head (from ``start`` on)."""
+    offset = start
+    while True:
+        fh.seek(offset)
+        block = fh.read(len(SIGNATURE))
+        if len(block) < len(SIGNATURE):
+            return False
+        if block == SIGNATURE:
+            return True
+        offset *= 2
 
 
 def save(data: Any, path: Path, options: SaveOptions) -> None:
@@ -63,16 +81,14 @@ def _check_room(folder: Path, need: int) -> None:
         raise OSError(errno.EFBIG, f"needs about {need >> 20} MiB, over the file size limit")
 
 
-def load(path: Path, options: LoadOptions) -> Any:
-    import h5py
+def load_open(f: Any, options: LoadOptions, where: object) -> Any:
+    """The document in an already open h5py-like file (a remote object, an HSDS domain)."""
+    return _Reader(options, where).root(f)
 
-    try:
-        f = h5py.File(path, "r")
-    except OSError as exc:
-        if not path.exists():
-            raise
-        raise CorruptFileError(f"{path} cannot be opened as HDF5 ({exc}); it is damaged or "
-                               "still open for writing (try h5clear -s)", path=path) from None
+
+def load(path: Path, options: LoadOptions) -> Any:
+    # The node layer and the plots may hold this file open: open it with their flags.
+    f = open_h5_file(path)
     with f:
         try:
             return _Reader(options, path).root(f)

@@ -14,7 +14,10 @@ from ._options import LoadOptions, SaveOptions
 
 NAME = "json"
 SUFFIXES = (".json",)
-_STARTS = frozenset(b'{["-0123456789tfnNI')
+TEXT = True
+DESCRIPTION = "JSON text"
+_STARTS = frozenset(b'{["-0123456789')
+_LITERALS = (b"true", b"false", b"null", b"NaN", b"Infinity")  # a bare literal is JSON too
 _WHITESPACE = b" \t\r\n"
 _MMAP_MIN = 2**20
 
@@ -39,7 +42,10 @@ def sniff(head: bytes) -> bool:
     body = text_head(head)
     if not body:  # a BOM and nothing else is still meant to be JSON (and is broken)
         return head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"))
-    return body[0] in _STARTS
+    if body[0] in _STARTS:
+        return True
+    # "nothing here" is not JSON, "null" is (also cut short by a small head).
+    return any(body.startswith(w) or w.startswith(body.rstrip(_WHITESPACE)) for w in _LITERALS)
 
 
 def save(data: Any, path: Path, options: SaveOptions) -> None:
@@ -52,15 +58,20 @@ def load(path: Path, options: LoadOptions) -> Any:
     return load_text(path, options)
 
 
+def load_bytes(raw: bytes, options: LoadOptions, where: object) -> Any:
+    """The document in ``raw`` (a whole file read elsewhere, e.g. from a URL)."""
+    return loads(raw, device=options.device, path=where, keep=options.keep)
+
+
 def load_text(path: Path, options: LoadOptions) -> Any:
     """Parse the file; large files through an ``mmap`` (no 90 MB copy into a bytes object)."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size < _MMAP_MIN:
-            return loads(fh.read(), device=options.device, path=path)
+            return loads(fh.read(), device=options.device, path=path, keep=options.keep)
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as view:
             try:
-                return loads(view, device=options.device, path=path)
+                return loads(view, device=options.device, path=path, keep=options.keep)
             except BaseException as exc:
                 _drop_frames(exc)  # their slices of the mmap would keep it from closing
                 raise

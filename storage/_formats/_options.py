@@ -31,7 +31,9 @@ class SaveOptions:
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """How to read: whether pickles may run, and where torch tensors go."""
+    """How to read: whether pickles may run, where torch tensors go, and which DL-JSON markers
+    stay unexpanded (``keep``: the browser decodes arrays only when a view shows them)."""
 
     trusted: bool = False
     device: Any = None
+    keep: frozenset[str] = frozenset()

@@ -7,6 +7,7 @@ statement that they wrote the file themselves or trust whoever did.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from ._options import LoadOptions, SaveOptions
 
 NAME = "pickle"
 SUFFIXES = (".pkl", ".pickle")
+TEXT = False
+DESCRIPTION = "a Python pickle (never loaded; it can run code)"
 
 
 def sniff(head: bytes) -> bool:
@@ -30,13 +33,27 @@ def save(data: Any, path: Path, options: SaveOptions) -> None:
 
 
 def load(path: Path, options: LoadOptions) -> Any:
+    _check_trusted(path, options)
+    with open(path, "rb") as fh:
+        return _unpickle(lambda: pickle.load(fh), path)  # noqa: S301 - trusted checked
+
+
+def load_bytes(raw: bytes, options: LoadOptions, where: object) -> Any:
+    """The object in ``raw`` (a whole file read elsewhere, e.g. from a URL)."""
+    _check_trusted(where, options)
+    return _unpickle(lambda: pickle.loads(raw), where)  # noqa: S301 - trusted checked
+
+
+def _check_trusted(where: object, options: LoadOptions) -> None:
     if not options.trusted:
         raise UntrustedPickleError(
-            f"{path} is a pickle: loading it runs any code its author put in it. Pass "
+            f"{where} is a pickle: loading it runs any code its author put in it. Pass "
             "trusted=True only if you made it or trust its source; or convert it to DL-JSON")
-    with open(path, "rb") as fh:
-        try:
-            return pickle.load(fh)  # noqa: S301 - the caller said trusted=True
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError) as exc:
-            raise CorruptFileError(f"{path} is a damaged or incompatible pickle ({exc})",
-                                   path=path) from None
+
+
+def _unpickle(read: Callable[[], Any], where: object) -> Any:
+    try:
+        return read()  # the caller said trusted=True
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError) as exc:
+        raise CorruptFileError(f"{where} is a damaged or incompatible pickle ({exc})",
+                               path=where) from None

@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._formats import HEAD_BYTES, describe, sniff
 from ._values import Stats, to_arrays
 
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+# Binary formats of the registry that are never converted (DL-friendly already, or a pickle).
+_NOT_JSON = ("hdf5", "pickle", "zstd_json")
 _UTF_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32 LE"), (codecs.BOM_UTF32_BE, "UTF-32 BE"),
     (codecs.BOM_UTF16_LE, "UTF-16 LE"), (codecs.BOM_UTF16_BE, "UTF-16 BE"),
@@ -77,10 +79,9 @@ def inspect_bytes(raw: bytes, arrays: bool = True, min_array_len: int = 8) -> In
 
 
 def _sniff(raw: bytes) -> Inspection | None:
-    if raw.startswith(HDF5_SIGNATURE):
-        return Inspection("skip", "not JSON: an HDF5 file (already DL-friendly)")
-    if raw[:1] == b"\x80" and raw[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
-        return Inspection("skip", "not JSON: a Python pickle (never loaded; it can run code)")
+    fmt = sniff(raw[:HEAD_BYTES])  # the one format registry decides what the bytes are
+    if fmt in _NOT_JSON:
+        return Inspection("skip", f"not JSON: {describe(fmt)}")
     for bom, name in _UTF_BOMS:
         if raw.startswith(bom):
             return Inspection("fail", f"not UTF-8: the file starts with a {name} byte-order mark;"

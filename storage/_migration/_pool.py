@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from ._worker import init_worker
+from ._worker import before_convert, init_worker
 
 _POLL_S = 0.2
 
@@ -55,7 +55,8 @@ def _run_pool(fn, todo: list[dict], workers: int, on_start, on_result, on_error,
               cancel) -> bool:
     ctx = multiprocessing.get_context("spawn")
     running: dict[Future, dict] = {}
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=init_worker) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=init_worker,
+                             initargs=(before_convert(),)) as pool:
         try:
             while todo or running:
                 while todo and len(running) < 2 * workers and not _cancelled(cancel):

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .._atomic import atomic_write_bytes
+from .._formats import read_json
+from .._units import human_bytes
 from ._model import REPORT_PREFIX
 
 STATUSES = ("converted", "skipped", "failed", "pending")
@@ -103,8 +105,9 @@ class MigrationReport:
 
     @classmethod
     def load(cls, path: str | Path) -> MigrationReport:
-        """Read a report written by :meth:`save` (its JSON form)."""
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        """Read a report written by :meth:`save` (its JSON form); broken text is a
+        :class:`CorruptFileError` naming the line and column (the one JSON reader's)."""
+        data = read_json(Path(path))
         if not isinstance(data, dict) or "loupe_report" not in data:
             from .._errors import MigrationError
 
@@ -152,7 +155,8 @@ class MigrationReport:
     def summary_rows(self) -> list[tuple[str, str]]:
         t = self.totals()
         rows = [(s, str(t[s])) for s in STATUSES if t[s] or s != "pending"]
-        rows += [("bytes before", _mb(t["bytes_before"])), ("bytes after", _mb(t["bytes_after"])),
+        rows += [("bytes before", human_bytes(t["bytes_before"])),
+                 ("bytes after", human_bytes(t["bytes_after"])),
                  ("size ratio", f"{t['ratio']:.3f}" if t["ratio"] is not None else "-"),
                  ("time", f"{t['seconds']:.2f} s"),
                  ("speed", f"{t['files_per_s']:.1f} files/s, {t['mb_per_s']:.2f} MB/s"
@@ -171,10 +175,10 @@ class MigrationReport:
 
     def _item_row(self, item: ReportItem) -> list[str]:
         where = f" (line {item.line}, column {item.column})" if item.line else ""
-        after = _mb(item.size_after) if item.size_after is not None else ""
+        after = human_bytes(item.size_after) if item.size_after is not None else ""
         return [self._rel(item.path), item.status, item.target_format or "",
                 self._rel(item.target) if item.target != item.path else "same path",
-                item.reason + where, _mb(item.size_before), after, f"{item.seconds:.3f}"]
+                item.reason + where, human_bytes(item.size_before), after, f"{item.seconds:.3f}"]
 
     _HEAD = ["file", "status", "format", "target", "reason", "before", "after", "seconds"]
 
@@ -217,13 +221,6 @@ def _readable_by_all(path: Path) -> None:
     with contextlib.suppress(OSError):
         os.chmod(path, 0o666 & ~mask)
 
-
-def _mb(n: int | None) -> str:
-    if n is None:
-        return "-"
-    if n < 10_000:
-        return f"{n} B"
-    return f"{n / 1e6:.2f} MB"
 
 
 def list_reports(folder: str | Path) -> list[Path]:

@@ -18,9 +18,11 @@ import contextlib
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .._facade import DLFriendlyStorage
 from . import _journal
 from ._backup import (
     backup_folder,
@@ -33,10 +35,30 @@ from ._backup import (
 from ._inspect import Inspection, inspect_bytes
 from ._values import Stats, differences
 
+BeforeConvert = Callable[[dict], None]
+# The test seam for fault injection: a callable run with each task just before its file is
+# converted, in whichever process converts it (pool workers receive it through their
+# initializer, so it must be picklable: a module-level function). Production never sets it; the
+# kill/resume tests set a short pause so that a fast machine cannot finish before the kill
+# (tests/migration/migration_helpers.py ``convert_with_pause``).
+_before_convert: BeforeConvert | None = None
 
-def init_worker() -> None:
+
+def set_before_convert(hook: BeforeConvert | None) -> None:
+    """Install (or with None remove) the test seam described above, for this process."""
+    global _before_convert
+    _before_convert = hook
+
+
+def before_convert() -> BeforeConvert | None:
+    """The installed test seam, to hand to pool workers."""
+    return _before_convert
+
+
+def init_worker(hook: BeforeConvert | None = None) -> None:
     """Pool initializer: Ctrl-C goes to the whole process group; only the parent handles it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    set_before_convert(hook)
 
 
 def hdf5_target(path: Path) -> Path:
@@ -49,8 +71,6 @@ def candidate_formats(fmt: str, converted: Any) -> list[str]:
     compressed when it does not verify."""
     if fmt != "auto":
         return [fmt]
-    from storage import DLFriendlyStorage
-
     chosen = DLFriendlyStorage().choose_format(converted)
     return ["hdf5", "compressed"] if chosen == "hdf5" else [chosen]
 
@@ -115,7 +135,8 @@ def _writable(path: Path) -> bool:
 def convert_file(task: dict) -> dict:
     """Convert one file; returns a ReportItem as a dict (also journaled as ``done``)."""
     start = time.perf_counter()
-    _test_delay()
+    if _before_convert is not None:
+        _before_convert(task)
     item = _convert(task)
     item["seconds"] = round(time.perf_counter() - start, 6)
     if task.get("journal"):
@@ -181,8 +202,6 @@ def _read_source(path: Path, record: dict | None) -> bytes:
 
 def _write_and_verify(task: dict, path: Path, raw: bytes, backup: Path, insp: Inspection,
                       fmts: list[str], done: dict) -> dict:
-    from storage import DLFriendlyStorage
-
     store = DLFriendlyStorage(compression_level=task.get("compression_level", 6))
     problems = []
     for fmt in fmts:
@@ -228,9 +247,3 @@ def _undo(path: Path, target: Path, raw: bytes, backup: Path) -> None:
         if not path.exists():
             write_back(raw, path, stat_from=backup)
 
-
-def _test_delay() -> None:
-    # Lets the kill -9 test stop a real run in the middle without racing a fast machine.
-    delay = os.environ.get("LOUPE_MIGRATION_TEST_DELAY")
-    if delay:
-        time.sleep(float(delay))

@@ -4,9 +4,9 @@ Qt-free; the GUI's item models and the ``loupe inspect`` command sit on it, and 
 (HSDS, object stores) plug in through :func:`register_opener`.
 """
 
+from .._formats._h5open import hdf5_open_for_writing
 from ._attrs import read_attributes, value_text
 from ._dtypes import dtype_text
-from ._h5open import hdf5_open_for_writing
 from ._h5source import H5Source, open_h5_file
 from ._node import (
     BROKEN,
@@ -24,9 +24,10 @@ from ._node import (
     join_path,
     parent_path,
 )
+from ._open import open_source, register_opener
 from ._pages import PAGE_SIZE, ChildPage
 from ._slicing import DEFAULT_BUDGET, ReadCancelled, SliceResult, read_slice
-from ._source import Source, open_source, register_opener
+from ._source import Source
 
 __all__ = [
     "BROKEN", "DATASET", "DATATYPE", "DEFAULT_BUDGET", "EXTERNAL_LINK", "GROUP", "KINDS",

@@ -67,7 +67,7 @@ class JsonSource(Source):
     # -- navigation -------------------------------------------------------------------------
     def _children(self, value) -> dict[str, object] | None:
         """Name -> child value for a container node, else None (cached per container)."""
-        if isinstance(value, dict) and marker(value) not in ARRAY_MARKERS + ("datetime",):
+        if isinstance(value, dict) and marker(value) not in ARRAY_MARKERS | {"datetime"}:
             key = id(value)
             if key not in self._child_maps:
                 self._child_maps[key] = {str(k).replace("/", SLASH): v for k, v in value.items()}

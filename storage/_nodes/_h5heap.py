@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 
-from ._h5open import SIGNATURE
+from .._formats._h5open import SIGNATURE
 
 GCOL = b"GCOL"
 # Files up to this size are checked (once, on their first attribute or variable-length read):

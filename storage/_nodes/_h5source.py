@@ -9,11 +9,11 @@ import h5py
 import numpy as np
 
 from .._errors import CorruptFileError
+from .._formats._h5open import open_h5_file
 from ._attrs import read_attributes
 from ._bitshuffle import damaged_chunk
 from ._h5errors import DAMAGE_ADVICE, HDF5_ERRORS, row_error, translated, typed_error
 from ._h5heap import looping_heaps
-from ._h5open import open_h5_file
 from ._listing import describe, fill_object, list_children
 from ._node import GROUP, UNREADABLE, NodeInfo, join_path, parent_path
 from ._pages import PAGE_SIZE, OnPage, stream_members

@@ -8,6 +8,7 @@ locally and 35 ms on HSDS. :func:`describe` opens members, one by one, for the r
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import h5py
 
@@ -49,21 +50,36 @@ def describe(group, parent: str, names: list[str], local_dir: str | None = None)
 
 
 def describe_one(group, parent: str, name: str, local_dir: str | None = None) -> NodeInfo:
+    return describe_member(group, parent, name,
+                           lambda node, exc: _unresolved(node, exc, local_dir),
+                           lambda node, obj: fill_object(node, obj, local_dir))
+
+
+def describe_member(group, parent: str, name: str,
+                    unresolved: Callable[[NodeInfo, Exception], NodeInfo],
+                    fill: Callable[[NodeInfo, object], None]) -> NodeInfo:
+    """Full details of one member of an h5py or h5pyd group: its link, then its object.
+
+    Local and HSDS sources share this; links are told apart by class name (h5py and h5pyd each
+    have their own ``SoftLink``/``ExternalLink`` classes). ``unresolved`` words a member whose
+    object cannot be opened, ``fill`` fills one that can.
+    """
     node = NodeInfo(join_path(parent, name), name, detailed=True)
     try:
         link = group.get(name, getlink=True)
     except Exception as exc:
         node.kind, node.error = UNREADABLE, row_error("cannot read link", exc)
         return node
-    if isinstance(link, h5py.SoftLink):
+    link_class = type(link).__name__
+    if link_class == "SoftLink":
         node.kind, node.link_target = SOFT_LINK, link.path
-    elif isinstance(link, h5py.ExternalLink):
+    elif link_class == "ExternalLink":
         node.kind, node.link_target = EXTERNAL_LINK, f"{link.filename}:{link.path}"
     try:
         obj = group[name]
     except Exception as exc:
-        return _unresolved(node, exc, local_dir)
-    fill_object(node, obj, local_dir)
+        return unresolved(node, exc)
+    fill(node, obj)
     return node
 
 

@@ -7,6 +7,7 @@ import math
 import h5py
 import numpy as np
 
+from .._units import human_bytes
 from ._attrs import value_text
 from ._dtypes import dtype_text, filter_pipeline
 from ._listing import _LAYOUTS
@@ -82,7 +83,7 @@ def _fill_value(dset) -> str:
 def _storage_rows(dset, dsid) -> Rows:
     stored = dsid.get_storage_size()
     logical = math.prod(dset.shape or ()) * dset.dtype.itemsize if dset.shape is not None else 0
-    rows = [("Storage size", _bytes(stored)), ("Logical size", _bytes(logical))]
+    rows = [("Storage size", human_bytes(stored)), ("Logical size", human_bytes(logical))]
     if stored and logical and h5py.check_vlen_dtype(dset.dtype) is None:
         rows.append(("Compression ratio", f"{logical / stored:.2f}"))
     return rows
@@ -97,10 +98,3 @@ def _external_rows(dcpl) -> Rows:
                  for i in range(dcpl.get_virtual_count())]
     return rows
 
-
-def _bytes(n: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            return f"{n} bytes" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)

@@ -1,36 +1,18 @@
 """Sources: something that gives the browser a tree of nodes, whatever holds the bytes.
 
 :class:`Source` is the interface every backend offers (list, describe, attributes, properties,
-read a slice, find by name). :func:`open_source` picks the backend: a local HDF5 file through
-h5py, a DL-friendly JSON file, or (later) a URL through an opener registered for its scheme
-(``register_opener("hsds", fn)``), e.g. an h5pyd domain or h5py on an fsspec file object. Only
-the local opener looks at the file system; the rest of the layer works on h5py-like objects.
+read a slice, find by name). Opening one (picking the backend) is ``_open``'s job. Only the
+local opener looks at the file system; the rest of the layer works on h5py-like objects.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
-from .._errors import (
-    CorruptFileError,
-    MissingDependencyError,
-    StorageFileNotFoundError,
-    StoragePermissionError,
-    UnsupportedFormatError,
-)
 from ._node import AttrInfo, NodeInfo
 from ._pages import PAGE_SIZE, OnPage, pages_of
 from ._slicing import DEFAULT_BUDGET, SliceResult, read_slice
-
-HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-HDF5_SUFFIXES = (".h5", ".hdf5", ".hdf", ".he5", ".nxs", ".nx5", ".nc", ".nc4", ".cdf", ".mat")
-
-Opener = Callable[[str], "Source"]
-_OPENERS: dict[str, Opener] = {}
 
 
 class Source:
@@ -109,80 +91,3 @@ class Source:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.location!r}>"
-
-
-def register_opener(scheme: str, opener: Opener) -> None:
-    """Let :func:`open_source` open ``scheme://...`` locations with ``opener(location)``."""
-    _OPENERS[scheme.lower()] = opener
-
-
-def open_source(location: str | os.PathLike[str]) -> Source:
-    """Open a local HDF5 or DL-friendly JSON file, or a URL with a registered opener."""
-    text = os.fspath(location)
-    scheme = text.partition("://")[0].lower() if "://" in text else ""
-    if scheme and scheme != "file":
-        opener = _OPENERS.get(scheme)
-        if opener is None:  # HSDS and fsspec schemes; h5pyd/fsspec load only when opening
-            from .._remote import register_remote_openers
-
-            register_remote_openers()
-            opener = _OPENERS.get(scheme)
-        if opener is None:
-            raise MissingDependencyError(
-                f"cannot open {scheme}:// locations: install the remote extra "
-                "(pip install 'loupe-lab[remote]')")
-        return opener(text)
-    return open_local(Path(text.removeprefix("file://")))
-
-
-def open_local(path: Path) -> Source:
-    """A local file, by its content: HDF5 (also with a user block) or JSON."""
-    head = _head(path)
-    if _is_hdf5(path, head):
-        from ._h5source import H5Source
-
-        return H5Source.open_path(path)
-    if _looks_like_json(head):
-        from ._dljson_nodes import JsonSource
-
-        return JsonSource.open_path(path)
-    if path.suffix.lower() in HDF5_SUFFIXES:
-        raise CorruptFileError(f"{path.name}: not an HDF5 file (no HDF5 signature): it may be "
-                               "truncated or another format", path=path)
-    raise UnsupportedFormatError(
-        f"{path.name} is neither HDF5 nor JSON (first bytes {head[:8]!r}): open an .h5/.nc/.nxs "
-        "or a JSON results file")
-
-
-def _head(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read(64)
-    except FileNotFoundError:
-        raise StorageFileNotFoundError(f"{path} does not exist: check the path") from None
-    except IsADirectoryError:
-        raise UnsupportedFormatError(f"{path} is a folder: open a file inside it") from None
-    except PermissionError:
-        raise StoragePermissionError(f"{path} cannot be read: check its permissions") from None
-
-
-def _is_hdf5(path: Path, head: bytes) -> bool:
-    if head.startswith(HDF5_SIGNATURE):
-        return True
-    # A user block moves the superblock to 512, 1024, 2048... bytes.
-    with open(path, "rb") as f:
-        offset = 512
-        while True:
-            f.seek(offset)
-            block = f.read(8)
-            if len(block) < 8:
-                return False
-            if block == HDF5_SIGNATURE:
-                return True
-            offset *= 2
-
-
-def _looks_like_json(head: bytes) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    return text[:1] in (b"{", b"[", b'"') or head.startswith(ZSTD_MAGIC) or (
-        text[:1].isdigit() or text[:4] in (b"true", b"fals", b"null"))

@@ -2,7 +2,8 @@
 
 Importing this package is cheap: h5pyd, fsspec and s3fs are imported when a URL is opened, and
 a missing one gives :class:`MissingDependencyError` with ``pip install 'loupe-lab[remote]'``.
-Loupe never stores credentials: each library finds them where it always does.
+Loupe never stores credentials: each library finds them where it always does. Importing it
+registers its schemes with the node layer's ``open_source`` (``register_opener``).
 """
 
 from ._fsspec import open_fsspec_binary, open_fsspec_h5
@@ -12,6 +13,10 @@ from ._options import DEFAULT_BUDGET, INSTALL_HINT, RemoteOptions, check_read_bu
 from ._source import RemoteSource, estimate_read_bytes
 from ._translate import classify, translate
 from ._url import SCHEMES, RemoteURL, is_remote_url, parse_url, redact, url_scheme
+
+# The node layer sits below this package and never imports it: it learns the remote schemes
+# through its opener hook, here, when ``import storage`` imports this package.
+register_remote_openers()
 
 __all__ = [
     "DEFAULT_BUDGET", "INSTALL_HINT", "SCHEMES", "RemoteOptions", "RemoteSource", "RemoteURL",

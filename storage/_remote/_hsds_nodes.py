@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .._nodes._attrs import value_text
 from .._nodes._dtypes import dtype_text
-from .._nodes._listing import fill_common
+from .._nodes._listing import describe_member, fill_common
 from .._nodes._node import (
     BROKEN,
     DATASET,
@@ -39,26 +39,14 @@ def kind_of(obj) -> str:
 
 def describe_one(group, parent: str, name: str) -> NodeInfo:
     """Full details of one member of an h5pyd group (two or three requests)."""
-    node = NodeInfo(join_path(parent, name), name, detailed=True)
-    try:
-        link = group.get(name, getlink=True)
-    except Exception as exc:
-        node.kind, node.error = UNREADABLE, f"cannot read link: {exc}"
-        return node
-    link_class = type(link).__name__
-    if link_class == "SoftLink":
-        node.kind, node.link_target = SOFT_LINK, link.path
-    elif link_class == "ExternalLink":
-        node.kind, node.link_target = EXTERNAL_LINK, f"{link.filename}:{link.path}"
-    try:
-        obj = group[name]
-    except Exception as exc:
-        if node.kind in (SOFT_LINK, EXTERNAL_LINK):
-            node.kind, node.error = BROKEN, f"link target {node.link_target} cannot be opened"
-        else:
-            node.kind, node.error = UNREADABLE, f"cannot open: {exc}"
-        return node
-    fill_object(node, obj)
+    return describe_member(group, parent, name, _unresolved, fill_object)
+
+
+def _unresolved(node: NodeInfo, exc: Exception) -> NodeInfo:
+    if node.kind in (SOFT_LINK, EXTERNAL_LINK):
+        node.kind, node.error = BROKEN, f"link target {node.link_target} cannot be opened"
+    else:
+        node.kind, node.error = UNREADABLE, f"cannot open: {exc}"
     return node
 
 

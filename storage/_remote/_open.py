@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import RemoteError
+from .._nodes._open import register_opener
 from .._nodes._source import Source
 from ._fsspec import open_fsspec_binary, open_fsspec_h5, storage_options
 from ._hsds import hsds_endpoint, open_hsds
@@ -49,19 +50,19 @@ def open_remote(url: str | RemoteURL, options: RemoteOptions | None = None) -> S
 
 def _json_document(url: RemoteURL, options: RemoteOptions, fh) -> tuple | None:
     """A JSON result object (small: read whole and decoded), or None for anything else."""
+    from .._formats import FORMATS, HEAD_BYTES, TEXT_FORMATS, LoadOptions, sniff
+
     try:
-        head = fh.read(64).lstrip(b"\xef\xbb\xbf").lstrip()
+        fmt = sniff(fh.read(HEAD_BYTES))
         fh.seek(0)
-        if head[:1] not in (b"{", b"["):
+        if fmt not in TEXT_FORMATS:
             return None
         raw = fh.read()
     except Exception as exc:
         fh.close()
         reraise(exc, url.display, timeout=options.timeout)
     fh.close()
-    from .._dljson import loads
-
-    return (loads(raw, path=url.display),)
+    return (FORMATS[fmt].load_bytes(raw, LoadOptions(), url.display),)
 
 
 def _ping_hsds(url: RemoteURL, options: RemoteOptions) -> None:
@@ -88,7 +89,5 @@ def _ping_fsspec(url: RemoteURL, options: RemoteOptions) -> None:
 
 def register_remote_openers() -> None:
     """Make the node layer's ``open_source(url)`` open every remote scheme through us."""
-    from .._nodes._source import register_opener
-
     for scheme in SCHEMES:
         register_opener(scheme, open_remote)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from .._errors import MissingDependencyError, ReadBudgetExceededError
+from .._units import human_bytes
 
 INSTALL_HINT = "pip install 'loupe-lab[remote]'"
 DEFAULT_BUDGET = 256 * 1024 * 1024
@@ -57,14 +58,7 @@ def check_read_budget(nbytes: int, budget: int = DEFAULT_BUDGET, *, what: str = 
     """
     if budget > 0 and nbytes > budget:
         raise ReadBudgetExceededError(
-            f"{what} would move {_size(nbytes)} over the network, more than the read budget of "
-            f"{_size(budget)}: read a smaller slice, or allow it once (or raise the budget in "
-            "Preferences > Remote)", nbytes=nbytes, budget=budget)
+            f"{what} would move {human_bytes(nbytes)} over the network, more than the read "
+            f"budget of {human_bytes(budget)}: read a smaller slice, or allow it once (or raise "
+            "the budget in Preferences > Remote)", nbytes=nbytes, budget=budget)
 
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"

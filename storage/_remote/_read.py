@@ -8,17 +8,13 @@ is written to local disk.
 
 from __future__ import annotations
 
-import pickle
 from typing import Any
 
-from .._errors import CorruptFileError, UnsupportedFormatError, UntrustedPickleError
 from ._fsspec import open_fsspec_binary, open_fsspec_h5
 from ._hsds import open_hsds
 from ._open import default_options
 from ._translate import reraise
 from ._url import RemoteURL, parse_url
-
-HEAD_BYTES = 8192
 
 
 def open_h5_url(url: str | RemoteURL):
@@ -42,8 +38,7 @@ def read_url_bytes(url: str | RemoteURL) -> bytes:
 
 def load_url(url: str, fmt: str, options) -> Any:
     """What ``DLFriendlyStorage.load_from_file`` returns, for a URL (``fmt`` may be "auto")."""
-    from .._dljson import loads
-    from .._formats import _hdf5, sniff
+    from .._formats import FORMATS, HEAD_BYTES, _hdf5, sniff, unknown_content
 
     parsed = parse_url(url)
     if parsed.kind == "hsds":
@@ -52,18 +47,8 @@ def load_url(url: str, fmt: str, options) -> Any:
         with open_fsspec_binary(parsed, default_options()) as fh:
             fmt = sniff(fh.read(HEAD_BYTES))
     if fmt is None:
-        raise UnsupportedFormatError(f"{parsed.display} is not DL-JSON, JSON, HDF5 or a pickle "
-                                     "(by its content); open it with the tool that wrote it")
+        raise unknown_content(parsed.display)
     if fmt == "hdf5":
         with open_h5_url(parsed) as f:
-            return _hdf5._Reader(options, parsed.display).root(f)
-    if fmt == "pickle":
-        if not options.trusted:
-            raise UntrustedPickleError(f"{parsed.display} is a pickle: pass trusted=True only if "
-                                       "you trust its source, or convert it to DL-JSON")
-        try:
-            return pickle.loads(read_url_bytes(parsed))  # noqa: S301 - options.trusted checked above
-        except (pickle.UnpicklingError, EOFError) as exc:
-            raise CorruptFileError(f"{parsed.display} is a damaged pickle ({exc})",
-                                   path=parsed.display) from None
-    return loads(read_url_bytes(parsed), device=options.device, path=parsed.display)
+            return _hdf5.load_open(f, options, parsed.display)
+    return FORMATS[fmt].load_bytes(read_url_bytes(parsed), options, parsed.display)

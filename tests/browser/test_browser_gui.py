@@ -286,3 +286,26 @@ def test_reload_expands_pages_again(qtbot, panel, sample, monkeypatch) -> None:
                 if panel.tree.isExpanded(panel.model.index(r, 0, wide))]
     assert expanded == [0, 2]
     assert panel.model.node(panel.tree.currentIndex()).path == "/name"
+
+
+def test_views_declare_priorities_and_the_best_wins() -> None:
+    from gui.browser.data_viewer import VIEWS, best_view
+    from storage import NodeInfo, NodeKind
+
+    def node(shape, kind="f"):
+        return NodeInfo(path="/x", name="x", kind=NodeKind.DATASET, shape=shape,
+                        extra={"dtype_kind": kind})
+
+    cases = {(32, 40): "Image", (8, 40): "Table", (500,): "Curve", (4, 5, 6): "Table",
+             (): "Value"}
+    assert {shape: best_view(node(shape)) for shape in cases} == cases
+    assert best_view(node((500,), kind="U")) == "Table"  # text: no curve
+    group = NodeInfo(path="/g", name="g", kind=NodeKind.GROUP)
+    assert [v.title for v in VIEWS if v.applicable(group)] == ["Value"]
+
+
+def test_panel_reports_through_its_signal(qtbot, panel, tmp_path) -> None:
+    with qtbot.waitSignal(panel.status_message, timeout=10_000,
+                          check_params_cb=lambda text: "Cannot open" in text) as blocker:
+        panel.open_paths([str(tmp_path / "missing.h5")])
+    assert "missing.h5" in blocker.args[0]

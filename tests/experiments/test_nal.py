@@ -13,6 +13,7 @@ from storage import (
     HybridExperimentStorage,
     NALChromaIntegration,
     TimeSeriesConfig,
+    UnknownTypeMarkerError,
 )
 from storage._experiments._nal import load_json, parse_results
 
@@ -126,3 +127,25 @@ def test_dl_friendly_results_files(tmp_path, fmt) -> None:
     assert run.history["loss"].shape == (500,) and run.metadata["loss"] == 0.0
     assert np.isnan(run.metadata["accuracy"]) and "best_accuracy" not in run.metadata
     assert run.metadata["started"].startswith("2025-01-02")
+
+
+@pytest.mark.parametrize(("text", "error", "says"), [
+    (json.dumps({"runs": [{"run_id": "r1", "x": {"__type__": "py/object", "cls": "os.system"}}]}),
+     UnknownTypeMarkerError, "py/object"),
+    ('{"runs": [\n  {"run_id": }]}', CorruptFileError, "line 2"),
+], ids=["unknown-marker", "broken-json"])
+def test_bad_result_is_a_typed_error(tmp_path, text, error, says) -> None:
+    # Never silently changed into a plain dict or a string (the old fallback decoder did that).
+    path = tmp_path / "h8_results.json"
+    path.write_text(text)
+    with pytest.raises(error, match=says):
+        load_json(path)
+
+
+def test_datetime_marker_stays_a_datetime(tmp_path) -> None:
+    import datetime as dt
+
+    path = tmp_path / "h9_results.json"
+    path.write_text(json.dumps({"created": {"__type__": "datetime",
+                                            "iso": "2025-07-17T01:06:14"}}))
+    assert load_json(path)["created"] == dt.datetime(2025, 7, 17, 1, 6, 14)

@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO, loupe_command, subprocess_env
 
 from storage import SeriesReader, open_source
+from storage._formats._h5open import writer_may_be_active
 from storage._nodes._h5heap import looping_heaps
-from storage._nodes._h5open import writer_may_be_active
 
 ANSWER_SECONDS = 60  # generous: each of these answers in milliseconds once fixed
 

@@ -21,7 +21,7 @@ from fuzz.mutants import make_mutants
 from fuzz.runner import Findings, fuzz_env, inspect_mutant, probe_mutants, sources
 
 from storage import DLFriendlyStorage
-from storage._nodes._h5open import writer_may_be_active
+from storage._formats._h5open import writer_may_be_active
 
 CI_MUTANTS = 6  # per corpus file, through the node layer
 CI_INSPECTED = 2  # of those, also through `loupe inspect` (a subprocess each)

@@ -38,3 +38,26 @@ def make_results(folder: Path, count: int = 4, epochs: int = 64) -> list[Path]:
 def snapshot(folder: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not p.is_symlink()}
+
+
+PAUSE_S = 0.15  # keeps a run of 24 files long enough to stop it midway on a fast machine
+
+
+def pause_before_convert(task: dict) -> None:
+    """The kill/resume tests' fault-injection hook (the worker's ``set_before_convert`` seam)."""
+    import time
+
+    time.sleep(PAUSE_S)
+
+
+def convert_with_pause() -> list[str]:
+    """``python -c ...`` arguments that run ``loupe`` with :func:`pause_before_convert`
+    installed (the pool workers receive it through their initializer); ``tests/`` must be on
+    ``PYTHONPATH``."""
+    code = ("import sys\n"
+            "from migration.migration_helpers import pause_before_convert\n"
+            "from storage._migration._worker import set_before_convert\n"
+            "set_before_convert(pause_before_convert)\n"
+            "from gui.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    return ["-c", code]

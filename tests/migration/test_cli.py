@@ -76,7 +76,7 @@ def test_progress_bar_shows_files_bytes_and_eta() -> None:
     bar(ProgressEvent(5, 20, 2_500_000, 10_000_000, None, "", 3.0, 9.0))
     bar.close()
     text = stream.getvalue()
-    assert "5/20 files" in text and "2.5/10.0 MB" in text and "ETA 0:00:09" in text
+    assert "5/20 files" in text and "2.4 MiB/9.5 MiB" in text and "ETA 0:00:09" in text
     assert "[#" in text and text.endswith("\n")
     quiet = io.StringIO()  # not a terminal: no bar at all
     ProgressBar(quiet)(ProgressEvent(1, 2, 1, 2))

@@ -6,12 +6,13 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from conftest import loupe_command, subprocess_env
-from migration.migration_helpers import make_results
+from migration.migration_helpers import convert_with_pause, make_results
 
 from storage import DLFriendlyStorage, MigrationReport, find_unfinished_journal
 from storage._migration._values import differences
@@ -34,8 +35,10 @@ def _journal_counts(folder: Path) -> tuple[int, int]:
 
 def _start(folder: Path, tmp_path: Path, *extra: str) -> subprocess.Popen:
     env = subprocess_env(tmp_path)
-    env["LOUPE_MIGRATION_TEST_DELAY"] = "0.15"  # keeps the run long enough to stop it midway
-    return subprocess.Popen([*loupe_command(), "convert", str(folder), "--format", "compressed",
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent) + os.pathsep + env["PYTHONPATH"]
+    # A pause before each file (the worker's test seam) keeps the run long enough to stop it.
+    return subprocess.Popen([sys.executable, *convert_with_pause(), "convert", str(folder),
+                             "--format", "compressed",
                              "--workers", "2", "--quiet", *extra], env=env,
                             start_new_session=True, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)

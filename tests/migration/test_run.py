@@ -227,3 +227,13 @@ def test_large_ints_and_mixed_lists_keep_their_values(tmp_path: Path) -> None:
     assert data["mixed"].dtype == np.float64
     assert data["flags"] == [True, False] * 5
     assert data["grid"].shape == (4, 3)
+
+
+def test_broken_report_is_a_typed_error(tmp_path) -> None:
+    from storage import CorruptFileError, MigrationReport
+
+    path = tmp_path / "loupe-report-x.json"
+    path.write_text('{"loupe_report": 1,\n "items": [}')
+    with pytest.raises(CorruptFileError) as info:
+        MigrationReport.load(path)
+    assert info.value.line == 2

@@ -22,7 +22,9 @@ def test_constraints_satisfy_pyproject_bounds() -> None:
             pins[_norm(name)] = version.strip()
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = project["dependencies"] + extras["test"] + extras["model"] + extras["bundle"]
+    wanted = project["dependencies"] + [req for name in ("test", "model", "bundle", "remote",
+                                                          "tensorboard", "mlflow")
+                                        for req in extras[name]]
     problems = []
     for text in wanted:
         req = Requirement(text)

@@ -7,15 +7,16 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from gui.wizard.common import human_bytes, human_seconds, reveal_target, split_patterns
+from gui.messages import human_bytes, human_seconds
+from gui.wizard.common import reveal_target, split_patterns
 from gui.wizard.report_model import KindFilter, reason_text, report_model, totals_lines
 
 
 def test_formatting() -> None:
     assert human_bytes(None) == "\u2014"
     assert human_bytes(512) == "512 B"
-    assert human_bytes(1536) == "1.5 KB"
-    assert human_bytes(5 * 1024**3) == "5.0 GB"
+    assert human_bytes(1536) == "1.5 KiB"  # one unit style everywhere (storage's)
+    assert human_bytes(5 * 1024**3) == "5.0 GiB"
     assert human_seconds(None) == "\u2014"
     assert human_seconds(2.25) == "2.2 s" or human_seconds(2.25) == "2.3 s"
     assert human_seconds(75) == "1 min 15 s"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from gui.messages import human_seconds
 from gui.wizard import common
-from gui.wizard.common import human_seconds
 
 pytestmark = pytest.mark.slow
 

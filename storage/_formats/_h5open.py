@@ -23,7 +23,8 @@ import h5py
 
 from .._errors import CorruptFileError, StorageFileNotFoundError, StoragePermissionError
 
-SIGNATURE = b"\x89HDF\r\n\x1a\n"
+SIGNATURE = b"\x89HDF\r\n\x1a\n"  # HDF5's file signature (superblock start)
+
 WRITE_FLAG = 0x01  # superblock v2/v3 "file consistency flags": open for writing
 SWMR_WRITE_FLAG = 0x04  # superblock v3 "file consistency flags": open for SWMR writing
 # Metadata read attempts in SWMR mode. HDF5 sleeps 1 ns, 2 ns, 4 ns... between attempts: 20 end
