@@ -34,7 +34,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     # torch is pinned here, not in pyproject: the CPU build of 2.13.0 is what this pin picks up
     # locally; an unpinned torch (pulled in by sentence-transformers) downloads a CUDA build.
-    .venv/bin/python -m pip install -q "torch==2.13.0" -e ".[test,model,remote]"
+    .venv/bin/python -m pip install -q "torch==2.13.0" -e ".[test,model,remote,tensorboard,mlflow]"
     touch "$stamp"
 fi
 
