@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         loupe_settings.settings().setValue("window/geometry", self.saveGeometry())
+        self.browser.close_all()
         super().closeEvent(event)
 
 

@@ -52,6 +52,20 @@ def _isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> None:
+    """Each test starts from default settings: the window, panels and plots remember theirs, and
+    a value one test left (a smoothing weight, a metric) changed what a later test drew.
+    Only where Qt is already loaded: storage tests never import it."""
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from gui import settings as loupe_settings
+
+    store = loupe_settings.settings()
+    store.clear()
+    store.sync()
+
+
 def loupe_command() -> list[str]:
     """The ``loupe`` command as a subprocess argv, working from a source tree too."""
     return [sys.executable, "-m", "gui"]

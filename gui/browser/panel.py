@@ -329,8 +329,17 @@ class BrowserPanel(QWidget):
         self.status_message.emit(text)
 
     def confirm_close(self) -> bool:
-        """The window is closing: nothing here needs asking (files close with the process)."""
+        """The window is closing: nothing here needs asking."""
         return True
+
+    def close_all(self) -> None:
+        """Close every open file (the window closed): HDF5 keeps one open file per path in the
+        process, and a handle left open holds its flags for every later opener."""
+        self.viewer.clear()
+        for source in self.model.sources():
+            self.model.remove_source(source)
+            submit(source.close)  # may wait for a read in progress: never on the GUI thread
+        self._update_empty()
 
     def _update_empty(self) -> None:
         has = self.model.rowCount() > 0

@@ -21,14 +21,3 @@ def series_dir(tmp_path: Path) -> Path:
                      extra={"accuracy": 1 - loss / 3})
     return tmp_path
 
-
-@pytest.fixture(autouse=True)
-def _fresh_panel_settings() -> None:
-    """Each test starts from default plot and search settings (they are remembered)."""
-    from gui import settings as loupe_settings
-
-    store = loupe_settings.settings()
-    for group in ("plots", "experiments", "search"):
-        store.remove(group)
-    store.sync()
-

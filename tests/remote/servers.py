@@ -150,7 +150,8 @@ class HsdsServer(_Server):
 
         for attempt in range(3):  # a 500 from a busy data node: write the domain again
             try:
-                with h5py.File(local, "r") as fin, \
+                # locking=False: the flags Loupe's readers use, which may hold the file already
+                with h5py.File(local, "r", locking=False) as fin, \
                         h5pyd.File(domain, "w", **self.credentials()) as fout:
                     load_file(fin, fout, ignore_error=True)
                 return self.url(domain)

@@ -39,7 +39,7 @@ def _walk(source, path: str = "/") -> dict[str, str]:
 
 def _local_walk(path: Path) -> dict[str, str]:
     out = {}
-    with h5py.File(path, "r") as f:
+    with h5py.File(path, "r", locking=False) as f:
         def visit(name, obj):
             out["/" + name] = GROUP if isinstance(obj, h5py.Group) else DATASET
         f.visititems(visit)
