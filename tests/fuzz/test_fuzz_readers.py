@@ -4,7 +4,7 @@ Each mutant is opened through the node layer (open, list to a bounded depth, des
 properties, small slices; :mod:`fuzz.probe`, in subprocesses) and through ``loupe inspect --json``.
 Each must answer within a time bound with data or a typed error: no hang, no crash, no traceback.
 CI runs a few mutants per file; ``LOUPE_FUZZ_MUTANTS=N`` runs N per file, all of them also
-through inspect unless ``LOUPE_FUZZ_INSPECTED=M`` (the README has counts).
+through inspect unless ``LOUPE_FUZZ_INSPECTED=M`` (README and docs/browser.md have counts).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Build the wheel and sdist, install the wheel into a fresh virtual environment (no system site
 packages, so a missing dependency fails here), and run the ``loupe`` it installs.
 
-Marked ``packaging``. It takes minutes, not seconds (see the README's packaging section for the
+Marked ``packaging``. It takes minutes, not seconds (see docs/install.md for the
 time measured); set ``LOUPE_SKIP_PACKAGING=1`` to leave it out of a run.
 """
 
