@@ -46,7 +46,14 @@ from ._experiments._remote_lab import index_remote_lab
 from ._experiments._series_h5 import SeriesReader, SeriesWriter
 from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
 from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
-from ._experiments.sources import CollectionInfo, ForeignChroma, experiment_sources
+from ._experiments.sources import (
+    CollectionInfo,
+    ForeignChroma,
+    experiment_sources,
+    forget_mlflow_uri,
+    recorded_mlflow_uris,
+    remember_mlflow_uri,
+)
 from ._facade import DLFriendlyStorage, detect_format
 from ._migration import (
     MigrationOptions,
@@ -133,6 +140,9 @@ __all__ = [
     "value_text",
     "index_remote_lab",
     "experiment_sources",
+    "forget_mlflow_uri",
+    "recorded_mlflow_uris",
+    "remember_mlflow_uri",
     "ForeignChroma",
     "CollectionInfo",
     "parse_url",

@@ -18,8 +18,10 @@ from storage import (
     StorageError,
     WhereSyntaxError,
     experiment_sources,
+    forget_mlflow_uri,
     is_remote_url,
     parse_where,
+    remember_mlflow_uri,
 )
 
 TABLE_COLUMNS = ("status", "architecture", "accuracy", "best_accuracy", "lr", "epochs")
@@ -60,6 +62,12 @@ def _index_parser(prog: str) -> argparse.ArgumentParser:
                    "...), or a lab in an object store "
                    "(s3://bucket/lab) to index into a Chroma server (--host)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--mlflow", action="append", default=[], metavar="URI",
+                   help="also index this MLflow tracking store (http://host:5000, "
+                   "sqlite:///path/mlflow.db, a mlruns folder), now and in every later "
+                   "reindex; recorded in DIR/.loupe/ without credentials (repeatable)")
+    p.add_argument("--mlflow-forget", action="append", default=[], metavar="URI",
+                   help="stop including this recorded MLflow store (repeatable)")
     _server_args(p)
     return p
 
@@ -160,14 +168,27 @@ def _run_index(args: argparse.Namespace) -> int:
     if is_remote_url(args.dir):
         return _index_remote(args)
     folder = require_lab(args.dir)
+    _record_mlflow_uris(folder, args)
     kinds = experiment_sources(folder)
-    if not kinds:
+    if not kinds and not args.mlflow_forget:  # after a forget, reindex to drop its runs
         raise CliError(f"found no experiments in {folder} (looked for NAL *_results.json, "
                        "generation_*_results/, TensorBoard event files, MLflow mlruns/, Hugging "
                        "Face trainer_state.json, Lightning metrics.csv, lm-eval results)")
     if not args.quiet:
         print(f"found: {', '.join(kinds)}", file=sys.stderr)
     return _index_lab(Lab(folder, _chroma(args, folder)), args.quiet)
+
+
+def _record_mlflow_uris(folder: Path, args: argparse.Namespace) -> None:
+    """Forget, then check and record, the MLflow URIs given (--mlflow-forget, --mlflow)."""
+    for uri in args.mlflow_forget:
+        if not forget_mlflow_uri(folder, uri):
+            raise CliError(f"--mlflow-forget: {uri} is not recorded for {folder}")
+        print(f"forgot MLflow store {uri}", file=sys.stderr)
+    for uri in args.mlflow:
+        recorded = remember_mlflow_uri(folder, uri)
+        if not args.quiet:
+            print(f"recorded MLflow store {recorded}", file=sys.stderr)
 
 
 def _index_remote(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from ._lm_eval import LmEvalSource
 from ._mlflow import MlflowSource
 from ._nal_dir import NalSource
 from ._tensorboard import TensorBoardSource
+from ._uris import forget_mlflow_uri, recorded_mlflow_uris, remember_mlflow_uri, with_recorded
 
 # Tried in this order; each looks for its own files only (heavy packages load on first read).
 SOURCE_TYPES: list[Any] = [NalSource, ChromaFolderSource, TensorBoardSource, MlflowSource,
@@ -35,7 +36,7 @@ def detect_sources(root: Path) -> list[Source]:
         source = kind.detect(root)
         if source is not None:
             found.append(source)
-    return found
+    return with_recorded(root, found)  # MLflow URIs recorded by `loupe index --mlflow`
 
 
 def series_kind(locator: str) -> tuple[str, str]:
@@ -65,8 +66,8 @@ def series_metrics(locator: str) -> list[str]:
 
 
 __all__ = ["SOURCE_TYPES", "CollectionInfo", "ForeignChroma", "NalSource", "Source", "Unit",
-           "detect_sources", "experiment_sources", "read_series", "series_kind",
-           "series_metrics"]
+           "detect_sources", "experiment_sources", "forget_mlflow_uri", "read_series",
+           "recorded_mlflow_uris", "remember_mlflow_uri", "series_kind", "series_metrics"]
 
 
 def experiment_sources(root: str | Path) -> list[str]:
