@@ -135,6 +135,9 @@ def _index_lab(lab: Lab, quiet: bool) -> int:
     print(f"indexed {summary.indexed} runs, {summary.unchanged} files unchanged, "
           f"{summary.removed} removed, {len(summary.failed)} failed ({took:.1f} s)",
           file=sys.stderr)
+    if summary.joined:
+        print(f"  joined {summary.joined} chroma entries to result runs (each shown once, as "
+              "its results file's run)", file=sys.stderr)
     for path, reason in summary.failed:
         print(f"  skipped {path.name}: {reason}", file=sys.stderr)
     for path, run_id, owner in summary.collisions:

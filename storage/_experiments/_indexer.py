@@ -29,7 +29,8 @@ GROUP_RUNS = 64  # runs embedded and written to the index together
 @dataclass
 class IndexSummary:
     """What one indexing did. ``failed`` holds (file, reason); ``collisions`` holds
-    (file, run id, the unit that already had that id)."""
+    (file, run id, the unit that already had that id); ``joined`` counts chroma entries
+    read this time that duplicate a results file's run (left out)."""
 
     indexed: int = 0
     unchanged: int = 0
@@ -37,6 +38,7 @@ class IndexSummary:
     removed: int = 0
     cancelled: bool = False
     collisions: list[tuple[Path, str, str]] = field(default_factory=list)
+    joined: int = 0  # chroma entries joined to (shown as) result runs (sources/_join.py)
 
 
 def unit_name(source: Source, unit: Unit) -> str:
@@ -124,6 +126,7 @@ class Indexer:
                 done += 1
                 if progress is not None:
                     progress(done, len(todo), units[name][1].path.name)
+        summary.joined = sum(getattr(s, "joined", 0) for s in sources)
         if summary.cancelled:  # keep what was indexed; unprocessed units stay stale
             kept.update({n: e for n, e in previous.items() if n in units and n not in kept
                          and units[n][0].kind not in changed_ctx})

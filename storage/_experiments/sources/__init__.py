@@ -17,6 +17,7 @@ import numpy as np
 from ._base import Source, Unit
 from ._chroma_folder import ChromaFolderSource, CollectionInfo, ForeignChroma
 from ._huggingface import HuggingFaceSource
+from ._join import join_chroma_to_results
 from ._lightning import LightningCsvSource
 from ._lm_eval import LmEvalSource
 from ._mlflow import MlflowSource
@@ -36,6 +37,7 @@ def detect_sources(root: Path) -> list[Source]:
         source = kind.detect(root)
         if source is not None:
             found.append(source)
+    found = join_chroma_to_results(found)  # the stress test's results + chroma_db/
     return with_recorded(root, found)  # MLflow URIs recorded by `loupe index --mlflow`
 
 
