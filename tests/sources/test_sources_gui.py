@@ -38,3 +38,28 @@ def test_tensorboard_and_mlflow_side_by_side(qtbot, tmp_path) -> None:
     wait_drawn(qtbot, panel, lambda: panel.controls.metric.setCurrentText("train/loss"))
     x, y = panel.drawer.item(tb_run, "main").getOriginalDataset()
     assert len(y) == 40 and np.isclose(y[-1], 1 / 40)
+
+
+def test_recorded_mlflow_store_opens_and_plots(qtbot, tmp_path) -> None:
+    """A lab folder holding only a recorded URI (`loupe index DIR --mlflow URI`) is a lab for
+    the window (File > Open Lab, `loupe --lab DIR`), and its runs plot."""
+    from gui.main_window import _is_lab
+    from storage import remember_mlflow_uri
+
+    uri = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    write_mlflow_store(uri, runs=1, steps=15)
+    lab_dir = tmp_path / "lab"
+    lab_dir.mkdir()
+    remember_mlflow_uri(lab_dir, uri)
+    assert _is_lab(str(lab_dir))
+    lab = Lab(lab_dir)
+    assert lab.reindex().indexed == 1
+    hit = lab.search(limit=5)[0]
+    panel = PlotPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    wait_drawn(qtbot, panel, lambda: panel.set_runs(
+        [RunRef(hit.id, LabSource(lab, hit.id), metadata=hit.metadata)]))
+    _, y = panel.drawer.item(hit.id, "main").getOriginalDataset()
+    assert len(y) == 15
