@@ -10,16 +10,6 @@ from browser.gui_helpers import wait_idle
 from PySide6.QtCore import Qt
 
 from gui.browser import name_filter
-from gui.browser.panel import BrowserPanel
-
-
-@pytest.fixture()
-def panel(qtbot):
-    widget = BrowserPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    return widget
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from browser.gui_helpers import expand_all, select, wait_idle
+from browser.gui_helpers import expand_all, select, show_widget, wait_idle
 from PySide6.QtWidgets import QDialogButtonBox
 from remote.servers import HsdsServer, run_file_bytes
 
@@ -21,10 +21,7 @@ pytestmark = [pytest.mark.server, pytest.mark.usefixtures("remote_env")]
 
 @pytest.fixture()
 def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
+    win = show_widget(qtbot, MainWindow())
     yield win
     for source in win.browser.model.sources():  # remote connections end with the test
         source.close()
