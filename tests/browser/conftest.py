@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser.gui_helpers import show_widget
+from support import show_widget
 
 from gui.browser.panel import BrowserPanel
 

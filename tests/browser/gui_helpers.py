@@ -1,4 +1,4 @@
-"""Helpers for the browser's GUI tests: show a widget, wait until idle, walk the tree."""
+"""Helpers for the browser's GUI tests: wait until idle, walk the tree."""
 
 from __future__ import annotations
 
@@ -11,14 +11,6 @@ from gui.workers import pending_tasks
 
 IDLE_TIMEOUT_MS = 20_000
 WAKE_MS = 20  # longest a wait blocks without an event before the deadline is checked again
-
-
-def show_widget(qtbot, widget, width: int = 1200, height: int = 800):
-    """``widget`` registered with qtbot (closed after the test), sized and shown."""
-    qtbot.addWidget(widget)
-    widget.resize(width, height)
-    widget.show()
-    return widget
 
 
 def wait_idle(qtbot, panel, timeout: int = IDLE_TIMEOUT_MS) -> None:  # noqa: ARG001 (API)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from browser.gui_helpers import expand_all, select, show_in_every_view, show_widget, wait_idle
+from browser.gui_helpers import expand_all, select, show_in_every_view, wait_idle
 from conftest import corpus_dir, loupe_command, subprocess_env
+from support import show_widget
 
 from gui.browser.panel import BrowserPanel
 

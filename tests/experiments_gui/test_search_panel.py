@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from experiments_gui.expgui_helpers import make_lab
 from PySide6.QtCore import Qt
+from support import open_experiments_panel
 
 from gui.experiments_panel import ExperimentsPanel
 
@@ -28,13 +29,7 @@ def indexed_lab(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def panel(qtbot, indexed_lab) -> ExperimentsPanel:
-    widget = ExperimentsPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1400, 800)
-    widget.show()
-    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
-        widget.open_lab(str(indexed_lab))
-    return widget
+    return open_experiments_panel(qtbot, indexed_lab, WAIT)
 
 
 def _ids(panel) -> list[str]:

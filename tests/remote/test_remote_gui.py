@@ -7,9 +7,10 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from browser.gui_helpers import expand_all, select, show_widget, wait_idle
+from browser.gui_helpers import expand_all, select, wait_idle
 from PySide6.QtWidgets import QDialogButtonBox
 from remote.servers import HsdsServer, run_file_bytes
+from support import show_widget
 
 from gui import settings as loupe_settings
 from gui.browser.failed_source import FailedSource
