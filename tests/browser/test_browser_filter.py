@@ -31,6 +31,10 @@ def rows(model, parent):
     return [model.index(r, 0, parent) for r in range(model.rowCount(parent))]
 
 
+def child(model, parent, name):
+    return next(i for i in rows(model, parent) if model.node(i).name == name)
+
+
 def walk(model, index):
     out = [index]
     for child in rows(model, index):
@@ -94,10 +98,10 @@ def test_filter_says_when_the_matches_are_cut(qtbot, panel, groups, monkeypatch)
 def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
     top = open_file(qtbot, panel, groups)
     model = panel.model
-    g1 = next(i for i in rows(model, top) if model.node(i).name == "g1")
+    g1 = child(model, top, "g1")
     panel.tree.expand(g1)
     wait_idle(qtbot, panel)
-    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
+    wide = child(model, top, "wide")
     panel.tree.expand(wide)
     wait_idle(qtbot, panel)
     panel.tree.expand(model.index(1, 0, wide))  # the second page
@@ -115,7 +119,7 @@ def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
     expanded = [model.node(i).path for i in walk(model, top)
                 if panel.tree.isExpanded(i) and model.node(i).kind != "page"]
     assert {"/g1", "/wide"} <= set(expanded)
-    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
+    wide = child(model, top, "wide")
     assert panel.tree.isExpanded(model.index(1, 0, wide))
     # The match stays selected, in the full tree, and the viewer shows that very node.
     current = panel.tree.currentIndex()
@@ -188,7 +192,7 @@ def _arrow_pixels(panel, index) -> int:
 def test_no_expanders_on_described_datasets_in_pages(qtbot, panel, groups) -> None:
     top = open_file(qtbot, panel, groups)
     model = panel.model
-    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
+    wide = child(model, top, "wide")
     panel.tree.expand(wide)
     wait_idle(qtbot, panel)
     page = model.index(0, 0, wide)
