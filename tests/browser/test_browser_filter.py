@@ -35,6 +35,14 @@ def child(model, parent, name):
     return next(i for i in rows(model, parent) if model.node(i).name == name)
 
 
+def expand_child(qtbot, panel, parent, name):
+    """The row named ``name`` below ``parent``, expanded and listed."""
+    index = child(panel.model, parent, name)
+    panel.tree.expand(index)
+    wait_idle(qtbot, panel)
+    return index
+
+
 def walk(model, index):
     out = [index]
     for child in rows(model, index):
@@ -98,12 +106,8 @@ def test_filter_says_when_the_matches_are_cut(qtbot, panel, groups, monkeypatch)
 def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
     top = open_file(qtbot, panel, groups)
     model = panel.model
-    g1 = child(model, top, "g1")
-    panel.tree.expand(g1)
-    wait_idle(qtbot, panel)
-    wide = child(model, top, "wide")
-    panel.tree.expand(wide)
-    wait_idle(qtbot, panel)
+    expand_child(qtbot, panel, top, "g1")
+    wide = expand_child(qtbot, panel, top, "wide")
     panel.tree.expand(model.index(1, 0, wide))  # the second page
     wait_idle(qtbot, panel)
     panel.filter.setFocus()
@@ -192,9 +196,7 @@ def _arrow_pixels(panel, index) -> int:
 def test_no_expanders_on_described_datasets_in_pages(qtbot, panel, groups) -> None:
     top = open_file(qtbot, panel, groups)
     model = panel.model
-    wide = child(model, top, "wide")
-    panel.tree.expand(wide)
-    wait_idle(qtbot, panel)
+    wide = expand_child(qtbot, panel, top, "wide")
     page = model.index(0, 0, wide)
     # QTreeView keeps each row's "has children" from its last layout (dataChanged does not
     # refresh it under Xvfb): the model must ask for a layout when descriptions remove arrows.
