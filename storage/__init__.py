@@ -48,6 +48,7 @@ from ._experiments._timeseries import TimeSeriesConfig, TimeSeriesStorage
 from ._experiments._where import UnknownFieldError, WhereSyntaxError, check_where, parse_where
 from ._experiments.sources import CollectionInfo, ForeignChroma, experiment_sources
 from ._facade import DLFriendlyStorage, detect_format
+from ._formats import open_dialog_filters
 from ._migration import (
     MigrationOptions,
     MigrationPlan,
@@ -108,6 +109,7 @@ __all__ = [
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",
+    "open_dialog_filters",
     "human_bytes",
     "MigrationOptions",
     "MigrationPlan",

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 
 from gui import settings as loupe_settings
-from gui.search.results_model import DEFAULT_VISIBLE, ID, ResultsModel
+from gui.search.results_model import DEFAULT_VISIBLE, ID, RANK, ResultsModel
 
 KEY = "search/columns"  # the visible column keys
 
@@ -53,6 +53,8 @@ class ColumnChooser:
         for col, key in enumerate(self._model.column_keys()):
             if key == "document":
                 header.resizeSection(col, 320)
+            elif key == RANK:
+                header.resizeSection(col, 40)
             elif key != ID:
                 header.resizeSection(col, max(60, min(140, header.sectionSizeHint(col))))
             else:

@@ -1,4 +1,4 @@
-"""The search results as a table model: run, distance, matched text, then metadata columns.
+"""The search results as a table model: run, rank, distance, why, metadata, matched text.
 
 Results are at most a few hundred rows (the query's limit), so sorting is a plain Python sort
 inside the model; no proxy model is needed.
@@ -13,14 +13,22 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-ID, DISTANCE, WHY, DOCUMENT = "id", "distance", "why", "document"
-FIXED = {ID: "Run", DISTANCE: "Distance", WHY: "Why", DOCUMENT: "Matched text"}
+ID, RANK, DISTANCE, WHY, DOCUMENT = "id", "rank", "distance", "why", "document"
+FIXED = {ID: "Run", RANK: "#", DISTANCE: "Distance", WHY: "Why", DOCUMENT: "Matched text"}
+# The order of a text query's results fuses meaning, words and states, so the distance (meaning
+# alone) is not monotone down the list: "#" keeps the fused place, and both headers say so.
+HEADER_TIPS = {
+    RANK: "Place in the ranking of the text query (meaning, words and states together); "
+          "sort by this column to get that order back",
+    DISTANCE: "Cosine distance of the text query by meaning alone (smaller is closer); the "
+              "order also counts matching words and states: see # and Why; empty for listings",
+}
 # Metadata shown first, in this order, when present; the rest follows alphabetically.
 PREFERRED = ("hypothesis_id", "architecture", "accuracy", "best_accuracy", "loss", "lr", "epochs",
              "seed", "status")
 # Shown until the user chooses otherwise; other fields are one right-click away.
-DEFAULT_VISIBLE = (ID, DISTANCE, WHY, "hypothesis_id", "architecture", "accuracy", "lr", "seed",
-                   "status", DOCUMENT)
+DEFAULT_VISIBLE = (ID, RANK, DISTANCE, WHY, "hypothesis_id", "architecture", "accuracy", "lr",
+                   "seed", "status", DOCUMENT)
 STATUS_COLORS = {"failed": "#9b2c2c", "diverged": "#b7791f", "running": "#2b6cb0"}
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -31,7 +39,8 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._hits: list[Any] = []
-        self._keys: list[str] = [ID, DISTANCE, WHY, DOCUMENT]  # metadata goes before DOCUMENT
+        self._keys: list[str] = [ID, RANK, DISTANCE, WHY, DOCUMENT]  # metadata before DOCUMENT
+        self._rank: dict[int, int] = {}  # id(hit) -> place in the query's order
         self._where = ""  # the filter the hits passed, for the "why" tooltip
 
     # ---- content ----------------------------------------------------------------------------
@@ -41,13 +50,15 @@ class ResultsModel(QAbstractTableModel):
         self.beginResetModel()
         self._hits = list(hits)
         self._where = where
+        ranked = any(getattr(h, "score", None) is not None for h in self._hits)
+        self._rank = {id(h): i + 1 for i, h in enumerate(self._hits)} if ranked else {}
         names = set(field_names)
         for hit in self._hits:
             names.update(hit.metadata)
         names -= {"_"}
         ordered = [k for k in PREFERRED if k in names]
         ordered += sorted(names - set(ordered))
-        self._keys = [ID, DISTANCE, WHY, *ordered, DOCUMENT]
+        self._keys = [ID, RANK, DISTANCE, WHY, *ordered, DOCUMENT]
         self.endResetModel()
 
     def hit(self, row: int) -> Any:
@@ -77,8 +88,8 @@ class ResultsModel(QAbstractTableModel):
         key = self._keys[section]
         if role == Qt.ItemDataRole.DisplayRole:
             return FIXED.get(key, key)
-        if role == Qt.ItemDataRole.ToolTipRole and key == DISTANCE:
-            return "Cosine distance of the text query (smaller is closer); empty for listings"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(key)
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -101,10 +112,11 @@ class ResultsModel(QAbstractTableModel):
             return QColor(color) if color and key in (ID, "status") else None
         return None
 
-    @staticmethod
-    def value(hit: Any, key: str) -> Any:
+    def value(self, hit: Any, key: str) -> Any:
         if key == ID:
             return hit.id
+        if key == RANK:
+            return self._rank.get(id(hit))
         if key == DISTANCE:
             return hit.distance
         if key == DOCUMENT:

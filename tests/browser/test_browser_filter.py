@@ -7,7 +7,7 @@ import h5py
 import numpy as np
 import pytest
 from browser.gui_helpers import wait_idle
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from gui.browser import name_filter
 
@@ -226,3 +226,24 @@ def test_match_tree_of_many_members_of_one_group() -> None:
     assert [c.node.name for c in group.children] == [f"m{i:05d}" for i in range(5000)]
     assert group.by_name["m04999"] == 4999
     assert group.child("m00010").child("deeper").node.path == "/g/m00010/deeper"
+
+
+def test_a_damaged_file_does_not_hide_the_matches_of_the_others(qtbot, panel, groups,
+                                                                 tmp_path) -> None:
+    damaged = tmp_path / "damaged.h5"
+    with h5py.File(damaged, "w", libver="latest") as f:
+        f.create_dataset("good/x", data=np.arange(5))
+        f.create_group("bad").create_dataset("y", data=np.ones(3))
+    with h5py.File(damaged, "r") as f:
+        at = h5py.h5o.get_info(f["bad"].id).addr + 8
+    data = bytearray(damaged.read_bytes())
+    for i in range(at, at + 4):  # the group's object header checksum fails: find() raises
+        data[i] ^= 0x5A
+    damaged.write_bytes(bytes(data))
+    panel.open_paths([str(groups), str(damaged)])
+    wait_idle(qtbot, panel)
+    filter_for(qtbot, panel, "dset2")
+    names = [i.data() for top in rows(panel.model, QModelIndex()) for i in walk(panel.model, top)]
+    assert "dset2.1" in names
+    note = panel.filter_note.text()
+    assert "1 match" in note and "not searched: damaged.h5" in note

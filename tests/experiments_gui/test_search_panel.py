@@ -70,6 +70,13 @@ def test_text_query_ranks_by_meaning(qtbot, panel) -> None:
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     col = panel.search.model.column_of("distance")
     assert panel.search.model.index(0, col).data() == f"{hits[0].distance:.4f}"
+    # The fused order is not the distance order: "#" keeps it, and sorting by it restores it.
+    rank = panel.search.model.column_of("rank")
+    assert [panel.search.model.index(r, rank).data() for r in range(len(hits))] == [
+        str(r + 1) for r in range(len(hits))]
+    panel.search.model.sort(col, Qt.SortOrder.AscendingOrder)
+    panel.search.model.sort(rank, Qt.SortOrder.AscendingOrder)
+    assert [h.id for h in panel.search.model.hits()] == [h.id for h in hits]
     why = panel.search.model.index(0, panel.search.model.column_of("why"))
     assert "vision" in why.data() and "Rank by meaning" in why.data(Qt.ItemDataRole.ToolTipRole)
 
