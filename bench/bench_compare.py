@@ -30,6 +30,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
+from _common import print_goal_rows  # noqa: E402
 
 
 def make_table(n: int, seed: int = 0):
@@ -229,12 +230,7 @@ def bench_stall(app, table) -> list[tuple]:
 
 
 def _print(rows: list[tuple]) -> None:
-    print()
-    print(f"{'measure':<24} {'data':<26} {'loupe':>10} {'baseline':>10} {'ratio':>7} {'goal':>8}")
-    for name, data, ours, base, goal in rows:
-        ok = "ok" if ours <= goal else "MISSED"
-        print(f"{name:<24} {data:<26} {ours * 1000:>8.1f}ms {base * 1000:>8.1f}ms "
-              f"{ours / base:>7.2f} {goal * 1000:>5.0f}ms {ok}")
+    print_goal_rows(rows, 24, 26)
 
 
 def main() -> int:

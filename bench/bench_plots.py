@@ -40,6 +40,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
+from _common import print_goal_rows  # noqa: E402
 
 QUERIES = [("resnet with a plateau", "lr < 0.001"), ("vision transformer diverged", ""),
            ("cosine schedule cifar", "accuracy > 0.8"), ("small mlp baseline", ""),
@@ -335,12 +336,7 @@ def bench_search(app, folder: Path, experiments: int) -> list[tuple]:
 
 
 def _print(rows: list[tuple]) -> None:
-    print()
-    print(f"{'measure':<26} {'data':<24} {'loupe':>10} {'baseline':>10} {'ratio':>7} {'goal':>8}")
-    for name, data, ours, base, goal in rows:
-        ok = "ok" if ours <= goal else "MISSED"
-        print(f"{name:<26} {data:<24} {ours * 1000:>8.1f}ms {base * 1000:>8.1f}ms "
-              f"{ours / base:>7.2f} {goal * 1000:>5.0f}ms {ok}")
+    print_goal_rows(rows, 26, 24)
     print("\nbaselines: part 1 = plain pyqtgraph PlotWidget (no downsampling, no clipping); "
           "part 2 = storage API alone (Lab.search + Lab.history of the top 5), no GUI.")
 

@@ -23,13 +23,12 @@ from gui.experiments_panel import ExperimentsPanel
 from gui.help_dialog import show_getting_started
 from gui.icons import app_icon
 from gui.workers import submit
-from storage import experiment_sources
+from storage import experiment_sources, open_dialog_filters
 
 STATUS_MS = 8000  # how long a panel's status line stays
-FILE_FILTER = (
-    "Results (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4 *.cdf *.json *.json.zst *.dlj);;"
-    "HDF5 (*.h5 *.hdf5 *.he5 *.nxs *.nx5 *.nc *.nc4);;JSON (*.json);;All files (*)"
-)
+# From storage's format registry, so the dialog offers exactly what the Files tab opens.
+FILE_FILTER = ";;".join([f"{label} ({' '.join(patterns)})"
+                         for label, patterns in open_dialog_filters()] + ["All files (*)"])
 
 
 class MainWindow(QMainWindow):

@@ -55,6 +55,7 @@ from ._experiments.sources import (
     remember_mlflow_uri,
 )
 from ._facade import DLFriendlyStorage, detect_format
+from ._formats import open_dialog_filters
 from ._migration import (
     MigrationOptions,
     MigrationPlan,
@@ -115,6 +116,7 @@ __all__ = [
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",
+    "open_dialog_filters",
     "human_bytes",
     "MigrationOptions",
     "MigrationPlan",

@@ -55,7 +55,6 @@ class CurveView(DataView):
         self.layout_.addWidget(self.readout)
         self.axes.changed.connect(lambda: self._read(PREVIEW_BUDGET))
         self.readout.attach(self.plot.getPlotItem(), self._value_at)
-        self._data: np.ndarray | None = None
         self._x0, self._step = 0, 1
 
     @classmethod
@@ -133,9 +132,6 @@ class CurveView(DataView):
     def clear(self) -> None:
         super().clear()
         self.clear_shown()
-
-    def shown_data(self) -> np.ndarray | None:
-        return self._data
 
     def plot_item(self):
         return self.plot.getPlotItem()

@@ -7,13 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QSplitter,
     QTabWidget,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +25,7 @@ from gui.browser.reading import ReadRunner, ReadStatus
 from gui.browser.scalar_view import ScalarView
 from gui.browser.table_view import TableView
 from gui.browser.view_base import DataView
+from gui.layouts import column, hbox
 from gui.workers import LatestOnly
 from storage import NodeInfo, NodeKind, Source
 
@@ -75,14 +74,8 @@ class DataViewer(QWidget):
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.info_tabs)
         self.splitter.setSizes([560, 240])
-        header = QHBoxLayout()
-        header.addWidget(self.title, 1)
-        header.addWidget(self.status)
-        header.addWidget(self.export_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(header)
-        layout.addWidget(self.splitter)
+        column(self, hbox(self.title, self.status, self.export_button, stretch=self.title),
+               self.splitter)
         self.source: Source | None = None
         self.node: NodeInfo | None = None
         self._shown_in: set[str] = set()

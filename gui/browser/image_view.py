@@ -55,7 +55,6 @@ class ImageView(DataView):
         self.layout_.addWidget(self.graphics)
         self.layout_.addWidget(self.readout)
         self.axes.changed.connect(self._read)
-        self._data: np.ndarray | None = None
         self._origin = (0, 0, 1, 1)  # first row, first column, row step, column step
         self._manual_levels: tuple[float, float] | None = None
         self._setting_levels = False
@@ -163,9 +162,6 @@ class ImageView(DataView):
     def clear(self) -> None:
         super().clear()
         self.clear_shown()
-
-    def shown_data(self) -> np.ndarray | None:
-        return self._data
 
     def plot_item(self):
         return self.view

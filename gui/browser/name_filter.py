@@ -28,21 +28,27 @@ TYPING_MS = 250
 
 
 def find_matches(sources: list[Source], text: str, limit: int, cancel=None
-                 ) -> tuple[dict[Source, list[NodeInfo]], bool]:
-    """Worker: the matches of ``text`` per source, and whether any list was cut at ``limit``.
+                 ) -> tuple[dict[Source, list[NodeInfo]], bool, list[str]]:
+    """Worker: the matches of ``text`` per source, whether any list was cut at ``limit``, and
+    one line per file that could not be searched (a damaged file must not hide the matches
+    of the others).
 
     Few matches are described too, so they show their kind and the expanded match tree never
     takes a dataset for a group.
     """
-    matches, cut = {}, False
+    matches, cut, failed = {}, False, []
     for source in sources:
-        found = source.find(text, cancel=cancel, limit=limit + 1)
+        try:
+            found = source.find(text, cancel=cancel, limit=limit + 1)
+        except Exception as exc:  # noqa: BLE001 - that file's error is said, the rest shown
+            failed.append(f"{source.name}: {exc}")
+            found = []
         cut |= len(found) > limit
         matches[source] = found[:limit]
     if sum(len(v) for v in matches.values()) <= DESCRIBE_LIMIT:
         for source, found in matches.items():
             matches[source] = _described(source, found, cancel)
-    return matches, cut
+    return matches, cut, failed
 
 
 def _described(source: Source, nodes: list[NodeInfo], cancel) -> list[NodeInfo]:
@@ -127,7 +133,7 @@ class NameFilter(QObject):
         self.panel.status(text)
 
     def _show(self, answer) -> None:
-        matches, cut = answer
+        matches, cut, failed = answer
         model = self.panel.model
         if not model.filtered:
             self._saved = self._tree_state()
@@ -135,7 +141,10 @@ class NameFilter(QObject):
         count = sum(len(v) for v in matches.values())
         if count <= DESCRIBE_LIMIT:
             self._expand_ancestors(QModelIndex())
-        self._say(match_note(count, cut, self.edit.text().strip()))
+        note = match_note(count, cut, self.edit.text().strip())
+        if failed:
+            note += "; not searched: " + "; ".join(failed)
+        self._say(note)
 
     def _expand_ancestors(self, parent: QModelIndex) -> None:
         """Open the rows on the way to each match (not the matches: a matched group lists all

@@ -22,7 +22,6 @@ class ScalarView(DataView):
         self.text.setFont(QFont("monospace"))
         self.layout_.addWidget(self.banner)
         self.layout_.addWidget(self.text)
-        self._data: np.ndarray | None = None
 
     @classmethod
     def priority(cls, node: NodeInfo) -> int:
@@ -60,9 +59,6 @@ class ScalarView(DataView):
     def clear_shown(self) -> None:
         self.text.setPlainText(_summary(self.node))
         self._data = None
-
-    def shown_data(self) -> np.ndarray | None:
-        return self._data
 
 
 def _summary(node: NodeInfo | None) -> str:

@@ -32,6 +32,7 @@ class DataView(QWidget):
         self.runner = ReadRunner(self)
         self.source: Source | None = None
         self.node: NodeInfo | None = None
+        self._data: np.ndarray | None = None  # the slice on screen, in views that keep it
         self.banner = QLabel(self)
         self.banner.setObjectName("viewBanner")
         self.banner.setWordWrap(True)
@@ -88,7 +89,7 @@ class DataView(QWidget):
 
     def shown_data(self) -> np.ndarray | None:
         """The slice on screen, for CSV or .npy export."""
-        return None
+        return self._data
 
     def plot_item(self):
         """The pyqtgraph item to save as PNG or SVG, if this view draws one."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from gui.compare.diff_table import DiffTable
 from gui.compare.table_view import run_combo
+from gui.layouts import column, hbox
 from storage import diff_values
 
 
@@ -20,15 +21,9 @@ class RunDiffView(QWidget):
         self.show_all = QCheckBox("Show equal values too", self)
         self.summary = QLabel(self)
         self.table = DiffTable(self)
-        bar = QHBoxLayout()
-        for w in (QLabel("A:", self), self.run_a, QLabel("B:", self), self.run_b,
-                  self.show_all):
-            bar.addWidget(w)
-        bar.addWidget(self.summary, 1)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(bar)
-        box.addWidget(self.table, 1)
+        bar = hbox(QLabel("A:", self), self.run_a, QLabel("B:", self), self.run_b,
+                   self.show_all, self.summary, stretch=self.summary)
+        column(self, bar, self.table, stretch=self.table)
         for combo in (self.run_a, self.run_b):
             combo.currentTextChanged.connect(lambda _: self.refresh())
         self.show_all.toggled.connect(lambda _: self.refresh())

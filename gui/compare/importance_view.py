@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.layouts import refill
 from storage import parameter_importance
 
 HEADERS = ("Setting", "Rank correlation (Spearman)", "Any effect (eta\u00b2)", "Runs", "Verdict")
@@ -50,12 +51,7 @@ class ImportanceView(QWidget):
     def set_table(self, table: Any, metric: str | None = None) -> None:
         self.table = table
         metrics = table.names(role="metric", numeric=True)
-        self.metric_box.blockSignals(True)
-        self.metric_box.clear()
-        self.metric_box.addItems(metrics)
-        if metric in metrics:
-            self.metric_box.setCurrentText(metric)
-        self.metric_box.blockSignals(False)
+        refill(self.metric_box, metrics, metric)
         self.set_metric(self.metric_box.currentText())
 
     def set_metric(self, metric: str) -> None:

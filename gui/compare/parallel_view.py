@@ -23,17 +23,16 @@ from PySide6.QtGui import QPixmap, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsPixmapItem,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from gui.compare.parallel_data import MISSING_Y, NAN_Y, Axis, brush_mask, color_groups
 from gui.compare.parallel_render import RenderRequest, render
+from gui.layouts import column, hbox, refill
 from gui.workers import LatestOnly
 
 BANDS = 8
@@ -78,15 +77,9 @@ class ParallelView(QWidget):
                                       popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
         self.clear_button = QPushButton("Clear brushes", self)
         self.caption = QLabel(self)
-        bar = QHBoxLayout()
-        for w in (QLabel("Metric:", self), self.metric_box, self.axes_button, self.log_button,
-                  self.clear_button):
-            bar.addWidget(w)
-        bar.addWidget(self.caption, 1)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(bar)
-        box.addWidget(self.plot, 1)
+        bar = hbox(QLabel("Metric:", self), self.metric_box, self.axes_button, self.log_button,
+                   self.clear_button, self.caption, stretch=self.caption)
+        column(self, bar, self.plot, stretch=self.plot)
         self._image: QGraphicsPixmapItem | None = None
         self._request: RenderRequest | None = None
         # One render thread kept alive: starting a pool thread per brush cost up to 0.3 s of
@@ -115,12 +108,7 @@ class ParallelView(QWidget):
         metrics = table.names(role="metric", numeric=True)
         varying = [c.name for c in table.columns if c.role == "param"]
         self.params = varying[:MAX_PARAM_AXES]
-        self.metric_box.blockSignals(True)
-        self.metric_box.clear()
-        self.metric_box.addItems(metrics)
-        if metric in metrics:
-            self.metric_box.setCurrentText(metric)
-        self.metric_box.blockSignals(False)
+        refill(self.metric_box, metrics, metric)
         self._fill_menus()
         self.rebuild()
 

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from gui.compare.parallel_data import color_groups
+from gui.layouts import column, hbox, refill
 
 BANDS = 8
 _CMAP = pg.colormap.get("viridis")
@@ -48,15 +49,9 @@ class ScatterView(QWidget):
             item.sigClicked.connect(self._clicked)
             self.plot.addItem(item)
             self.bands.append(item)
-        bar = QHBoxLayout()
-        for label, combo in (("x:", self.x), ("y:", self.y), ("colour:", self.color)):
-            bar.addWidget(QLabel(label, self))
-            bar.addWidget(combo)
-        bar.addWidget(self.hovered, 1)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(bar)
-        box.addWidget(self.plot, 1)
+        bar = hbox(QLabel("x:", self), self.x, QLabel("y:", self), self.y,
+                   QLabel("colour:", self), self.color, self.hovered, stretch=self.hovered)
+        column(self, bar, self.plot, stretch=self.plot)
         for combo in (self.x, self.y, self.color):
             combo.currentTextChanged.connect(lambda _: self.redraw())
 
@@ -66,10 +61,7 @@ class ScatterView(QWidget):
         metrics = table.names(role="metric", numeric=True)
         for combo, names in ((self.x, params), (self.y, metrics),
                              (self.color, [NO_COLOR] + table.names())):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems(names)
-            combo.blockSignals(False)
+            refill(combo, names)
         if metric in metrics:
             self.y.setCurrentText(metric)
         if len(params) > 1:

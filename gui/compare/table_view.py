@@ -15,13 +15,13 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
+
+from gui.layouts import column, hbox
 
 _Index = QModelIndex | QPersistentModelIndex
 DIFF_COLOR = QColor(255, 214, 102, 120)  # cells that differ from the reference run
@@ -125,16 +125,9 @@ class CompareTableView(QWidget):
         self.reference = run_combo(self, "Cells that differ from this run are marked")
         self.copy_csv = QPushButton("Copy CSV", self)
         self.copy_markdown = QPushButton("Copy Markdown", self)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Reference run:", self))
-        bar.addWidget(self.reference, 1)
-        bar.addWidget(self.copy_csv)
-        bar.addWidget(self.copy_markdown)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(bar)
-        box.addWidget(self.same)
-        box.addWidget(self.view, 1)
+        bar = hbox(QLabel("Reference run:", self), self.reference, self.copy_csv,
+                   self.copy_markdown, stretch=self.reference)
+        column(self, bar, self.same, self.view, stretch=self.view)
         self.reference.currentIndexChanged.connect(lambda i: self.set_reference(i - 1))
         self.copy_csv.clicked.connect(lambda: self.copy("csv"))
         self.copy_markdown.clicked.connect(lambda: self.copy("markdown"))

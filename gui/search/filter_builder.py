@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.layouts import column, hbox
+
 OPERATORS = {
     "number": [">", ">=", "<", "<=", "==", "!="],
     "text": ["==", "!=", "in", "not in"],
@@ -130,14 +132,8 @@ class FilterBuilder(QWidget):
         self.error.hide()
         self._rows_box = QVBoxLayout()
         self._rows_box.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        top.addWidget(self.expression, 1)
-        top.addWidget(self.add_button)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addLayout(top)
-        box.addLayout(self._rows_box)
-        box.addWidget(self.error)
+        column(self, hbox(self.expression, self.add_button, stretch=self.expression),
+               self._rows_box, self.error)
         self.add_button.clicked.connect(lambda: self.add_row())
         self.expression.textChanged.connect(self.changed.emit)
 

@@ -14,17 +14,16 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QThreadPool,
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from gui import settings as loupe_settings
+from gui.layouts import column, hbox
 from gui.search import search_jobs
 from gui.search.filter_builder import FilterBuilder
 from gui.search.filter_chips import FilterChips
@@ -94,18 +93,10 @@ class SearchPanel(QWidget):
         return table
 
     def _layout(self) -> None:
-        top = QHBoxLayout()
-        top.addWidget(self.lab_label, 1)
-        top.addWidget(self.reindex_button)
-        top.addWidget(self.settings_button)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(4, 4, 4, 4)
-        box.addLayout(top)
-        box.addWidget(self.query)
-        box.addWidget(self.filters)
-        box.addWidget(self.chips)
-        box.addWidget(self.count_label)
-        box.addWidget(self.stack, 1)
+        top = hbox(self.lab_label, self.reindex_button, self.settings_button,
+                   stretch=self.lab_label)
+        column(self, top, self.query, self.filters, self.chips, self.count_label, self.stack,
+               stretch=self.stack, margin=4)
 
     def _connect(self) -> None:
         self.query.textChanged.connect(lambda _: self._debounce.start())

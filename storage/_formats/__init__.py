@@ -72,11 +72,21 @@ def unknown_content(where: object) -> UnsupportedFormatError:
         "content); open it with the tool that wrote it")
 
 
+def open_dialog_filters() -> list[tuple[str, tuple[str, ...]]]:
+    """(label, name patterns) for a file dialog, from the registry: every format Loupe shows
+    (pickles load only when trusted, so they are not offered), then HDF5 and JSON alone."""
+    hdf5 = tuple(f"*{s}" for s in HDF5_SUFFIXES)
+    text = tuple(dict.fromkeys(f"*{s}" for name, module in FORMATS.items()
+                               if name in TEXT_FORMATS for s in module.SUFFIXES))
+    return [("Results", hdf5 + text), ("HDF5", hdf5), ("JSON", text)]
+
+
 def describe(name: str) -> str:
     """A few words on the format ``name`` for messages ("an HDF5 file (already DL-friendly)")."""
     return FORMATS[name].DESCRIPTION
 
 
 __all__ = ["FORMATS", "HDF5_SIGNATURE", "HDF5_SUFFIXES", "HEAD_BYTES", "TEXT_FORMATS",
+           "open_dialog_filters",
            "LoadOptions", "SaveOptions", "describe", "detect_path", "read_head", "read_json",
            "read_json_bytes", "sniff", "unknown_content"]

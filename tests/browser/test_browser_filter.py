@@ -7,19 +7,9 @@ import h5py
 import numpy as np
 import pytest
 from browser.gui_helpers import wait_idle
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from gui.browser import name_filter
-from gui.browser.panel import BrowserPanel
-
-
-@pytest.fixture()
-def panel(qtbot):
-    widget = BrowserPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    return widget
 
 
 @pytest.fixture()
@@ -39,6 +29,18 @@ def groups(tmp_path):
 
 def rows(model, parent):
     return [model.index(r, 0, parent) for r in range(model.rowCount(parent))]
+
+
+def child(model, parent, name):
+    return next(i for i in rows(model, parent) if model.node(i).name == name)
+
+
+def expand_child(qtbot, panel, parent, name):
+    """The row named ``name`` below ``parent``, expanded and listed."""
+    index = child(panel.model, parent, name)
+    panel.tree.expand(index)
+    wait_idle(qtbot, panel)
+    return index
 
 
 def walk(model, index):
@@ -104,12 +106,8 @@ def test_filter_says_when_the_matches_are_cut(qtbot, panel, groups, monkeypatch)
 def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
     top = open_file(qtbot, panel, groups)
     model = panel.model
-    g1 = next(i for i in rows(model, top) if model.node(i).name == "g1")
-    panel.tree.expand(g1)
-    wait_idle(qtbot, panel)
-    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
-    panel.tree.expand(wide)
-    wait_idle(qtbot, panel)
+    expand_child(qtbot, panel, top, "g1")
+    wide = expand_child(qtbot, panel, top, "wide")
     panel.tree.expand(model.index(1, 0, wide))  # the second page
     wait_idle(qtbot, panel)
     panel.filter.setFocus()
@@ -125,7 +123,7 @@ def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
     expanded = [model.node(i).path for i in walk(model, top)
                 if panel.tree.isExpanded(i) and model.node(i).kind != "page"]
     assert {"/g1", "/wide"} <= set(expanded)
-    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
+    wide = child(model, top, "wide")
     assert panel.tree.isExpanded(model.index(1, 0, wide))
     # The match stays selected, in the full tree, and the viewer shows that very node.
     current = panel.tree.currentIndex()
@@ -198,9 +196,7 @@ def _arrow_pixels(panel, index) -> int:
 def test_no_expanders_on_described_datasets_in_pages(qtbot, panel, groups) -> None:
     top = open_file(qtbot, panel, groups)
     model = panel.model
-    wide = next(i for i in rows(model, top) if model.node(i).name == "wide")
-    panel.tree.expand(wide)
-    wait_idle(qtbot, panel)
+    wide = expand_child(qtbot, panel, top, "wide")
     page = model.index(0, 0, wide)
     # QTreeView keeps each row's "has children" from its last layout (dataChanged does not
     # refresh it under Xvfb): the model must ask for a layout when descriptions remove arrows.
@@ -230,3 +226,24 @@ def test_match_tree_of_many_members_of_one_group() -> None:
     assert [c.node.name for c in group.children] == [f"m{i:05d}" for i in range(5000)]
     assert group.by_name["m04999"] == 4999
     assert group.child("m00010").child("deeper").node.path == "/g/m00010/deeper"
+
+
+def test_a_damaged_file_does_not_hide_the_matches_of_the_others(qtbot, panel, groups,
+                                                                 tmp_path) -> None:
+    damaged = tmp_path / "damaged.h5"
+    with h5py.File(damaged, "w", libver="latest") as f:
+        f.create_dataset("good/x", data=np.arange(5))
+        f.create_group("bad").create_dataset("y", data=np.ones(3))
+    with h5py.File(damaged, "r") as f:
+        at = h5py.h5o.get_info(f["bad"].id).addr + 8
+    data = bytearray(damaged.read_bytes())
+    for i in range(at, at + 4):  # the group's object header checksum fails: find() raises
+        data[i] ^= 0x5A
+    damaged.write_bytes(bytes(data))
+    panel.open_paths([str(groups), str(damaged)])
+    wait_idle(qtbot, panel)
+    filter_for(qtbot, panel, "dset2")
+    names = [i.data() for top in rows(panel.model, QModelIndex()) for i in walk(panel.model, top)]
+    assert "dset2.1" in names
+    note = panel.filter_note.text()
+    assert "1 match" in note and "not searched: damaged.h5" in note

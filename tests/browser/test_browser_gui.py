@@ -10,7 +10,6 @@ import pytest
 from browser.gui_helpers import wait_idle
 from PySide6.QtGui import QGuiApplication
 
-from gui.browser.panel import BrowserPanel
 from gui.browser.table_model import BLOCK_ROWS, CACHE_BLOCKS
 
 
@@ -30,15 +29,6 @@ def sample(tmp_path):
         for i in range(3000):
             wide[f"m{i:05d}"] = i
     return path
-
-
-@pytest.fixture()
-def panel(qtbot):
-    widget = BrowserPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    return widget
 
 
 def open_and_find(qtbot, panel, path, target):

@@ -13,16 +13,6 @@ from browser.gui_helpers import wait_idle
 from PySide6.QtCore import QPointF, Qt
 
 from gui.browser import image_view
-from gui.browser.panel import BrowserPanel
-
-
-@pytest.fixture()
-def panel(qtbot):
-    widget = BrowserPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 800)
-    widget.show()
-    return widget
 
 
 @pytest.fixture()

@@ -10,6 +10,7 @@ import subprocess
 import pytest
 from browser.gui_helpers import expand_all, select, show_in_every_view, wait_idle
 from conftest import corpus_dir, loupe_command, subprocess_env
+from support import show_widget
 
 from gui.browser.panel import BrowserPanel
 
@@ -40,10 +41,7 @@ EXPECTED_MARKS = {
 @pytest.mark.slow
 @pytest.mark.parametrize("name", HDF5_FILES)
 def test_walk_corpus_file(qtbot, corpus, name) -> None:
-    panel = BrowserPanel()
-    qtbot.addWidget(panel)
-    panel.resize(1200, 800)
-    panel.show()
+    panel = show_widget(qtbot, BrowserPanel())
     panel.open_paths([str(corpus / "hdf5" / name)])
     wait_idle(qtbot, panel)
     top = panel.model.index(0, 0)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from compare.compare_helpers import odd_hits, write_pair
 from PySide6.QtGui import QGuiApplication
+from support import open_experiments_panel, show_widget
 
 from gui.compare.compare_view import CompareView
 from gui.experiments_panel import ExperimentsPanel
@@ -16,11 +17,7 @@ WAIT = 120000
 
 @pytest.fixture
 def view(qtbot) -> CompareView:
-    widget = CompareView()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 700)
-    widget.show()
-    return widget
+    return show_widget(qtbot, CompareView(), 1200, 700)
 
 
 def _load(qtbot, view, hits, selected=0) -> None:
@@ -124,13 +121,7 @@ def test_few_runs_say_too_few(qtbot, view) -> None:
 
 @pytest.fixture
 def panel(qtbot, compare_lab) -> ExperimentsPanel:
-    widget = ExperimentsPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1400, 800)
-    widget.show()
-    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
-        widget.open_lab(str(compare_lab))
-    return widget
+    return open_experiments_panel(qtbot, compare_lab, WAIT)
 
 
 def test_demo_lab_brush_becomes_search_filter(qtbot, panel) -> None:

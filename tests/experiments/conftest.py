@@ -11,17 +11,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from storage import Lab, write_demo_lab
+from support import indexed_demo_lab, stop_process
 
 
 @pytest.fixture(scope="session")
 def demo_lab_template(tmp_path_factory) -> Path:
     """A 6-hypothesis demo lab, indexed; copy it before changing it."""
-    root = tmp_path_factory.mktemp("demo") / "lab"
-    write_demo_lab(root, hypotheses=6)
-    Lab(root).reindex()
-    return root
+    return indexed_demo_lab(tmp_path_factory.mktemp("demo") / "lab")
 
 
 @pytest.fixture()
@@ -68,10 +64,5 @@ def chroma_server(tmp_path):
             pytest.fail("the Chroma server did not answer its heartbeat")
         yield "127.0.0.1", port, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        stop_process(proc)
         log.close()

@@ -42,6 +42,27 @@ def wait_drawn(qtbot, panel, action, timeout: int = 20000) -> None:
     qtbot.waitUntil(lambda: not panel.is_busy(), timeout=timeout)
 
 
+def run_refs(folder: Path, names: str = "abcd") -> list:
+    """Refs of the ``series_dir`` runs: a, b resnet and c, d vit, seeds 0 and 1 of each."""
+    from gui.plots.series_data import FileSource, RunRef
+
+    meta = {"a": ("resnet", 0), "b": ("resnet", 1), "c": ("vit", 0), "d": ("vit", 1)}
+    return [RunRef(n, FileSource(folder / f"{n}.h5"),
+                   metadata={"architecture": meta[n][0], "lr": 1e-3, "seed": meta[n][1]})
+            for n in names]
+
+
+def shown_plot_panel(qtbot, folder: Path):
+    """A plot panel shown with the ``series_dir`` runs drawn."""
+    from support import show_widget
+
+    from gui.plots.plot_panel import PlotPanel
+
+    panel = show_widget(qtbot, PlotPanel(), 1100, 650)
+    wait_drawn(qtbot, panel, lambda: panel.set_runs(run_refs(folder)))
+    return panel
+
+
 HYPOTHESES = {
     "h001": ("Cosine learning-rate decay beats step decay for ResNet-50 on CIFAR-100",
              [("resnet50", 3e-4, 0, "done", 0.91), ("resnet50", 3e-4, 1, "done", 0.915),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from experiments_gui.expgui_helpers import wait_drawn, write_series
+from experiments_gui.expgui_helpers import shown_plot_panel, wait_drawn, write_series
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -12,21 +12,9 @@ from gui.plots.plot_panel import PlotPanel
 from gui.plots.series_data import FileSource, RunRef
 
 
-def _refs(folder, names="abcd"):
-    meta = {"a": ("resnet", 0), "b": ("resnet", 1), "c": ("vit", 0), "d": ("vit", 1)}
-    return [RunRef(n, FileSource(folder / f"{n}.h5"),
-                   metadata={"architecture": meta[n][0], "lr": 1e-3, "seed": meta[n][1]})
-            for n in names]
-
-
 @pytest.fixture
 def panel(qtbot, series_dir):
-    widget = PlotPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 650)
-    widget.show()
-    wait_drawn(qtbot, widget, lambda: widget.set_runs(_refs(series_dir)))
-    return widget
+    return shown_plot_panel(qtbot, series_dir)
 
 
 def _band_y_span(panel, group: str) -> tuple[float, float]:

@@ -9,29 +9,16 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from experiments_gui.expgui_helpers import wait_drawn
+from experiments_gui.expgui_helpers import run_refs, shown_plot_panel, wait_drawn
 from PySide6.QtGui import QImage
 
-from gui.plots.plot_panel import PlotPanel
 from gui.plots.series_data import FileSource, RunRef
 from gui.plots.smoothing import ema, moving_average
 
 
-def _refs(folder):
-    meta = {"a": ("resnet", 0), "b": ("resnet", 1), "c": ("vit", 0), "d": ("vit", 1)}
-    return [RunRef(name, FileSource(folder / f"{name}.h5"),
-                   metadata={"architecture": arch, "lr": 1e-3, "seed": seed})
-            for name, (arch, seed) in meta.items()]
-
-
 @pytest.fixture
 def panel(qtbot, series_dir):
-    widget = PlotPanel()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 650)
-    widget.show()
-    wait_drawn(qtbot, widget, lambda: widget.set_runs(_refs(series_dir)))
-    return widget
+    return shown_plot_panel(qtbot, series_dir)
 
 
 def _loss(folder, name):
@@ -150,7 +137,7 @@ def test_summary_table_last_best_epoch(panel, series_dir) -> None:
 def test_unreadable_run_is_a_marked_row(qtbot, panel, series_dir, tmp_path) -> None:
     broken = tmp_path / "broken.h5"
     broken.write_bytes(b"not an hdf5 file")
-    refs = [*_refs(series_dir), RunRef("broken", FileSource(broken))]
+    refs = [*run_refs(series_dir), RunRef("broken", FileSource(broken))]
     wait_drawn(qtbot, panel, lambda: panel.set_runs(refs))
     assert panel.summary.row_values(4)[:2] == ["broken", "unreadable"]
     assert len([c for c in panel.curves if c.error is None]) == 4

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from experiments_gui.expgui_helpers import make_lab
 from PySide6.QtCore import Qt
+from support import open_experiments_panel
 
 from gui.experiments_panel import ExperimentsPanel
 
@@ -28,12 +29,15 @@ def indexed_lab(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def panel(qtbot, indexed_lab) -> ExperimentsPanel:
+    return open_experiments_panel(qtbot, indexed_lab, WAIT)
+
+
+def _open_unshown(qtbot, lab) -> ExperimentsPanel:
+    """The panel (never shown) once opening ``lab`` has shown its results or its state."""
     widget = ExperimentsPanel()
     qtbot.addWidget(widget)
-    widget.resize(1400, 800)
-    widget.show()
     with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
-        widget.open_lab(str(indexed_lab))
+        widget.open_lab(str(lab))
     return widget
 
 
@@ -234,10 +238,7 @@ def test_broken_index_is_a_clear_state(qtbot, tmp_path) -> None:
     folder = make_lab(tmp_path / "broken")
     (folder / ".loupe").mkdir()
     (folder / ".loupe" / "index").write_text("not a folder")  # what Chroma cannot open
-    widget = ExperimentsPanel()
-    qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
-        widget.open_lab(str(folder))
+    widget = _open_unshown(qtbot, folder)
     state = widget.search.state
     assert state.kind == "error" and "locked or broken" in state.title.text()
     assert state.retry.isVisibleTo(widget)
@@ -251,20 +252,14 @@ def test_server_down_is_a_clear_state(qtbot, tmp_path, indexed_lab) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     save(SearchSettings(lab="", host="127.0.0.1", port=port, timeout_s=1.0))
-    widget = ExperimentsPanel()
-    qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
-        widget.open_lab(str(indexed_lab))
+    widget = _open_unshown(qtbot, indexed_lab)
     state = widget.search.state
     assert state.kind == "error" and "Chroma server" in state.title.text()
     assert f"127.0.0.1:{port}" in state.message.text()
 
 
 def test_missing_lab_folder(qtbot, tmp_path) -> None:
-    widget = ExperimentsPanel()
-    qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.search.results_shown, timeout=WAIT):
-        widget.open_lab(str(tmp_path / "nowhere"))
+    widget = _open_unshown(qtbot, tmp_path / "nowhere")
     assert widget.search.state.title.text() == "Lab folder not found."
 
 

@@ -52,6 +52,11 @@ def test_corpus_mutants_answer_with_data_or_typed_errors(tmp_path) -> None:
         shutil.copy(original, tmp_path / original.name)
     originals.append(_swmr_writer_copy(tmp_path / "made"))  # opened in SWMR mode
     mutants = [m for original in originals for m in make_mutants(original, MUTANTS, tmp_path)]
+    _probe_and_report(mutants, tmp_path)
+
+
+def _probe_and_report(mutants: list, tmp_path: Path) -> None:
+    """Every mutant read in a subprocess, the first few inspected with the CLI as well."""
     env = fuzz_env(subprocess_env(tmp_path))
     findings = Findings()
     probe_mutants(mutants, env, findings)
@@ -98,9 +103,4 @@ def test_dljson_and_compressed_mutants(tmp_path) -> None:
     folder.mkdir()
     count = max(MUTANTS * 2, 8)
     mutants = [m for original in originals for m in make_mutants(original, count, folder)]
-    env = fuzz_env(subprocess_env(tmp_path))
-    findings = Findings()
-    probe_mutants(mutants, env, findings)
-    for mutant in [m for m in mutants if m.number < INSPECTED]:
-        inspect_mutant(mutant, loupe_command(), env, findings)
-    _report(findings, len(mutants))
+    _probe_and_report(mutants, tmp_path)

@@ -31,9 +31,7 @@ def hsds(tmp_path_factory: pytest.TempPathFactory):
     _need_servers()
     server = HsdsServer(tmp_path_factory.mktemp("hsds")).start()
     try:
-        local = tmp_path_factory.mktemp("upload") / "run.h5"
-        local.write_bytes(run_file_bytes())
-        server.urls = {"run": server.upload(local, "/home/admin/run.h5")}
+        server.urls = {"run": server.upload_run(tmp_path_factory.mktemp("upload"))}
         yield server
     finally:
         server.stop()

@@ -161,6 +161,13 @@ class HsdsServer(_Server):
                 time.sleep(1.0)
         return self.url(domain)
 
+    def upload_run(self, folder: Path) -> str:
+        """The test run file (:func:`run_file_bytes`) written in ``folder`` and uploaded to
+        ``/home/admin/run.h5``; returns its URL."""
+        local = folder / "run.h5"
+        local.write_bytes(run_file_bytes())
+        return self.upload(local, "/home/admin/run.h5")
+
 
 class S3Server(_Server):
     """moto's S3 endpoint; buckets are made in us-east-1 (moto refuses s3fs's mkdir there)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from remote.servers import REPO, free_port
+from support import stop_process
 
 from storage import ChromaConfig, ExperimentIndex, write_demo_lab
 from storage._experiments._timeseries import read_history_file
@@ -70,12 +71,7 @@ def chroma_server(tmp_path: Path):
                 time.sleep(0.2)
         yield port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        stop_process(proc)
         log.close()
 
 

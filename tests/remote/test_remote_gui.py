@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from browser.gui_helpers import expand_all, select, wait_idle
 from PySide6.QtWidgets import QDialogButtonBox
-from remote.servers import HsdsServer, run_file_bytes
+from remote.servers import HsdsServer
+from support import show_widget
 
 from gui import settings as loupe_settings
 from gui.browser.failed_source import FailedSource
@@ -21,10 +22,7 @@ pytestmark = [pytest.mark.server, pytest.mark.usefixtures("remote_env")]
 
 @pytest.fixture()
 def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
+    win = show_widget(qtbot, MainWindow())
     yield win
     for source in win.browser.model.sources():  # remote connections end with the test
         source.close()
@@ -101,9 +99,7 @@ def test_server_stopped_while_browsing(qtbot, window, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     server = HsdsServer(tmp_path / "hsds").start()
     try:
-        local = tmp_path / "run.h5"
-        local.write_bytes(run_file_bytes())
-        url = server.upload(local, "/home/admin/run.h5")
+        url = server.upload_run(tmp_path)
         for key, value in server.env().items():
             monkeypatch.setenv(key, value)
         window.open_paths([url])

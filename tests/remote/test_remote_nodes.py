@@ -8,7 +8,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pytest
-from remote.servers import HsdsServer, S3Server, free_port, run_file_bytes
+from remote.servers import HsdsServer, S3Server, free_port
 
 from storage import (
     CorruptFileError,
@@ -143,9 +143,7 @@ def test_read_budget_is_checked_before_reading(hsds, s3) -> None:
 def test_hsds_stopped_while_browsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     server = HsdsServer(tmp_path / "hsds").start()
     try:
-        local = tmp_path / "run.h5"
-        local.write_bytes(run_file_bytes())
-        url = server.upload(local, "/home/admin/run.h5")
+        url = server.upload_run(tmp_path)
         for key, value in server.env().items():
             monkeypatch.setenv(key, value)
         source = open_source(url)

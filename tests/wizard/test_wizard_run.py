@@ -107,14 +107,21 @@ def _stop_after(wizard, files: int) -> None:
     wizard.run._on_progress = watch
 
 
-def test_cancel_in_the_middle_then_resume(snapshot, driver, big_folder: Path, qtbot) -> None:
-    originals = snapshot(big_folder)
-    wizard = driver.open(big_folder)
-    driver.to_preview(wizard, fmt="json", workers=1)
+def _cancelled_run(snapshot, driver, folder: Path, fmt: str):
+    """The folder's bytes before, and the wizard whose run (one worker) was stopped after the
+    first file."""
+    originals = snapshot(folder)
+    wizard = driver.open(folder)
+    driver.to_preview(wizard, fmt=fmt, workers=1)
     _stop_after(wizard, 1)
     driver.start_run(wizard)
     driver.wait_run(wizard)
     assert wizard.run.state == "cancelled"
+    return originals, wizard
+
+
+def test_cancel_in_the_middle_then_resume(snapshot, driver, big_folder: Path, qtbot) -> None:
+    originals, wizard = _cancelled_run(snapshot, driver, big_folder, "json")
     report = wizard.report
     assert report.cancelled
     pending = [i for i in report.items if i.status == "pending"]
@@ -145,13 +152,7 @@ def test_cancel_in_the_middle_then_resume(snapshot, driver, big_folder: Path, qt
 
 
 def test_resume_now_button_finishes_the_run(snapshot, driver, big_folder: Path) -> None:
-    originals = snapshot(big_folder)
-    wizard = driver.open(big_folder)
-    driver.to_preview(wizard, fmt="compressed", workers=1)
-    _stop_after(wizard, 1)
-    driver.start_run(wizard)
-    driver.wait_run(wizard)
-    assert wizard.run.state == "cancelled"
+    originals, wizard = _cancelled_run(snapshot, driver, big_folder, "compressed")
     wizard.run.resume_button.click()
     assert wizard.run.state == "running"
     driver.wait_run(wizard)

@@ -111,6 +111,52 @@ def walk(root: Path, match: Callable[[str], bool], first_only: bool = False,
     return sorted(found)
 
 
+class NoContext:
+    """For sources whose runs depend on nothing outside their own unit: no lab-wide context
+    that would make every unit be read again, so no context failures either."""
+
+    def context_sig(self) -> str:
+        return ""
+
+    def context_failures(self) -> list[tuple[Path, str]]:
+        return []
+
+
+class FolderSource(NoContext):
+    """A source that reads the files below one root folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+
+class StepSeriesSource(FolderSource):
+    """A folder source whose runs' series are parsed from its own files as name -> (steps,
+    values): ``parsed_series(folder)`` (cached by the subclass) gives them."""
+
+    @staticmethod
+    def parsed_series(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        raise NotImplementedError
+
+    @classmethod
+    def read_series(cls, target: str, metrics: Sequence[str] | None) -> dict[str, np.ndarray]:
+        return pick_series(cls.parsed_series(Path(target)), metrics)
+
+    @classmethod
+    def series_metrics(cls, target: str) -> list[str]:
+        return sorted(cls.parsed_series(Path(target)))
+
+
+def pick_series(series: Mapping[str, tuple[np.ndarray, np.ndarray]],
+                metrics: Sequence[str] | None) -> dict[str, np.ndarray]:
+    """The asked ``metrics`` (all when None) of ``series`` (name -> (steps, values)) that
+    exist, and the ``step`` array of the first one found."""
+    names = [m for m in (metrics if metrics is not None else sorted(series)) if m in series]
+    out = {m: series[m][1] for m in names}
+    if names:
+        out["step"] = series[names[0]][0]
+    return out
+
+
 class ParsedCache:
     """The last few parsed files of a source, by path and signature (plots read a run once)."""
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..._errors import IndexUnavailableError, MissingDependencyError
 from .._nal import RunRecord
-from ._base import Unit, file_signature
+from ._base import NoContext, Unit, file_signature
 
 SQLITE = "chroma.sqlite3"
 DIM = 384
@@ -135,7 +135,7 @@ def _describe(col: Any) -> CollectionInfo:
     return CollectionInfo(col.name, count, dim, True, note)
 
 
-class ChromaFolderSource:
+class ChromaFolderSource(NoContext):
     """Each ChromaDB folder in the root is one unit; its entries are runs."""
 
     kind = "chroma"
@@ -161,12 +161,6 @@ class ChromaFolderSource:
             key = folder.name if folder != self.root else "."
             out.append(Unit(key, folder, hashlib.sha1(text.encode()).hexdigest()))
         return out
-
-    def context_sig(self) -> str:
-        return ""
-
-    def context_failures(self) -> list[tuple[Path, str]]:
-        return []
 
     def records(self, unit: Unit) -> list[RunRecord]:
         db = ForeignChroma(unit.path)

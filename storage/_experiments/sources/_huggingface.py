@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,15 @@ import numpy as np
 
 from ..._errors import CorruptFileError
 from .._nal import RunRecord, run_document
-from ._base import ParsedCache, Unit, files_signature, relative_key, scalar_items, walk
+from ._base import (
+    ParsedCache,
+    StepSeriesSource,
+    Unit,
+    files_signature,
+    relative_key,
+    scalar_items,
+    walk,
+)
 
 STATE = "trainer_state.json"
 RESULTS = ("all_results.json", "eval_results.json", "train_results.json", "test_results.json")
@@ -70,13 +77,10 @@ def history(state: dict[str, Any]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {k: (np.asarray(steps[k], "i8"), np.asarray(values[k], "f8")) for k in values}
 
 
-class HuggingFaceSource:
+class HuggingFaceSource(StepSeriesSource):
     """Every folder that a Trainer wrote (a state or a results file, checkpoints folded in)."""
 
     kind = "huggingface"
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
 
     @staticmethod
     def _matches(name: str) -> bool:
@@ -98,12 +102,6 @@ class HuggingFaceSource:
     def units(self) -> list[Unit]:
         return [Unit(relative_key(self.root, f), f, files_signature(_files(f)))
                 for f in self.run_folders()]
-
-    def context_sig(self) -> str:
-        return ""
-
-    def context_failures(self) -> list[tuple[Path, str]]:
-        return []
 
     def records(self, unit: Unit) -> list[RunRecord]:
         folder = unit.path
@@ -138,24 +136,11 @@ class HuggingFaceSource:
         return [RunRecord(run_id, "", meta, doc)]
 
     @staticmethod
-    def read_series(target: str, metrics: Sequence[str] | None) -> dict[str, np.ndarray]:
-        series = _series(Path(target))
-        names = [m for m in (metrics if metrics is not None else sorted(series)) if m in series]
-        out = {m: series[m][1] for m in names}
-        if names:
-            out["step"] = series[names[0]][0]
-        return out
-
-    @staticmethod
-    def series_metrics(target: str) -> list[str]:
-        return sorted(_series(Path(target)))
+    def parsed_series(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        state = state_file(folder)
+        if state is None:
+            return {}
+        return _CACHE.get(str(state), files_signature([state]), lambda: history(_json(state)))
 
 
 _CACHE = ParsedCache()
-
-
-def _series(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    state = state_file(folder)
-    if state is None:
-        return {}
-    return _CACHE.get(str(state), files_signature([state]), lambda: history(_json(state)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,15 @@ import numpy as np
 
 from ..._errors import CorruptFileError, MissingDependencyError
 from .._nal import RunRecord, run_document
-from ._base import ParsedCache, Unit, files_signature, relative_key, scalar_items, walk
+from ._base import (
+    ParsedCache,
+    StepSeriesSource,
+    Unit,
+    files_signature,
+    relative_key,
+    scalar_items,
+    walk,
+)
 
 METRICS = "metrics.csv"
 HPARAMS = "hparams.yaml"
@@ -69,11 +76,8 @@ def read_hparams(path: Path) -> dict[str, Any]:
     return doc if isinstance(doc, dict) else {}
 
 
-class LightningCsvSource:
+class LightningCsvSource(StepSeriesSource):
     kind = "lightning"
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
 
     @classmethod
     def detect(cls, root: Path) -> LightningCsvSource | None:
@@ -83,12 +87,6 @@ class LightningCsvSource:
         folders = sorted({p.parent for p in walk(self.root, lambda n: n == METRICS)})
         return [Unit(relative_key(self.root, f), f,
                      files_signature([f / METRICS, f / HPARAMS])) for f in folders]
-
-    def context_sig(self) -> str:
-        return ""
-
-    def context_failures(self) -> list[tuple[Path, str]]:
-        return []
 
     def records(self, unit: Unit) -> list[RunRecord]:
         folder = unit.path
@@ -113,22 +111,9 @@ class LightningCsvSource:
         return [RunRecord(run_id, "", meta, doc)]
 
     @staticmethod
-    def read_series(target: str, metrics: Sequence[str] | None) -> dict[str, np.ndarray]:
-        series = _series(Path(target))
-        names = [m for m in (metrics if metrics is not None else sorted(series)) if m in series]
-        out = {m: series[m][1] for m in names}
-        if names:
-            out["step"] = series[names[0]][0]
-        return out
-
-    @staticmethod
-    def series_metrics(target: str) -> list[str]:
-        return sorted(_series(Path(target)))
+    def parsed_series(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        path = folder / METRICS
+        return _CACHE.get(str(path), files_signature([path]), lambda: read_metrics(path))
 
 
 _CACHE = ParsedCache()
-
-
-def _series(folder: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    path = folder / METRICS
-    return _CACHE.get(str(path), files_signature([path]), lambda: read_metrics(path))

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..._errors import CorruptFileError
 from .._nal import RunRecord, run_document
-from ._base import Unit, file_signature, relative_key, walk
+from ._base import FolderSource, Unit, file_signature, relative_key, walk
 
 
 def _candidate(name: str) -> bool:
@@ -33,11 +33,8 @@ def _peek(path: Path) -> bool:
     return '"results"' in head
 
 
-class LmEvalSource:
+class LmEvalSource(FolderSource):
     kind = "lm_eval"
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
 
     @classmethod
     def detect(cls, root: Path) -> LmEvalSource | None:
@@ -47,12 +44,6 @@ class LmEvalSource:
     def units(self) -> list[Unit]:
         return [Unit(relative_key(self.root, p), p, file_signature(p))
                 for p in walk(self.root, _candidate) if _peek(p)]
-
-    def context_sig(self) -> str:
-        return ""
-
-    def context_failures(self) -> list[tuple[Path, str]]:
-        return []
 
     def records(self, unit: Unit) -> list[RunRecord]:
         try:

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..._errors import MissingDependencyError
 from .._nal import RunRecord, run_document
-from ._base import Unit
+from ._base import NoContext, Unit
 
 _STATUS = {"FINISHED": "done", "RUNNING": "running", "SCHEDULED": "running", "FAILED": "failed",
            "KILLED": "failed"}
@@ -76,7 +76,7 @@ def store_uris(root: Path) -> list[str]:
     return uris
 
 
-class MlflowSource:
+class MlflowSource(NoContext):
     kind = "mlflow"
 
     def __init__(self, uris: list[str]) -> None:
@@ -108,12 +108,6 @@ class MlflowSource:
                 self._runs[key] = (uri, run, experiments.get(info.experiment_id, ""))
                 out.append(Unit(key, Path(key), sig))
         return out
-
-    def context_sig(self) -> str:
-        return ""
-
-    def context_failures(self) -> list[tuple[Path, str]]:
-        return []
 
     def records(self, unit: Unit) -> list[RunRecord]:
         if unit.key not in self._runs:

@@ -25,7 +25,7 @@ import numpy as np
 from ..._atomic import atomic_write_bytes
 from ..._errors import CorruptFileError, MissingDependencyError
 from .._nal import RunRecord, run_document
-from ._base import ParsedCache, Unit, files_signature, relative_key, walk
+from ._base import FolderSource, ParsedCache, Unit, files_signature, relative_key, walk
 
 EVENTS_GLOB = "events.out.tfevents.*"
 X_KEYS = ("step", "wall_time")
@@ -272,13 +272,10 @@ def _hparams(plugin_data_pb2: Any, content: bytes) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-class TensorBoardSource:
+class TensorBoardSource(FolderSource):
     """Every folder below ``root`` that holds event files is one run."""
 
     kind = "tensorboard"
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
 
     @classmethod
     def run_folders(cls, root: Path, first_only: bool = False,
@@ -298,12 +295,6 @@ class TensorBoardSource:
     def units(self) -> list[Unit]:
         return [Unit(relative_key(self.root, f), f, files_signature(event_files(f)))
                 for f in self.run_folders(self.root)]
-
-    def context_sig(self) -> str:
-        return ""
-
-    def context_failures(self) -> list[tuple[Path, str]]:
-        return []
 
     def records(self, unit: Unit) -> list[RunRecord]:
         run = _cached(unit.path)
