@@ -35,6 +35,7 @@ from ._experiments._compare import Column, CompareTable, RunDetails, run_details
 from ._experiments._compare import from_metadata as runs_from_metadata
 from ._experiments._demo import DemoSummary, write_demo_lab
 from ._experiments._embedding import embed_texts
+from ._experiments._field_roles import SEED_KEYS, is_configuration, is_result_name
 from ._experiments._hybrid import Experiment, HybridExperimentStorage, NALChromaIntegration
 from ._experiments._importance import Importance, parameter_importance
 from ._experiments._index import ChromaConfig, ExperimentIndex, Hit
@@ -116,6 +117,9 @@ __all__ = [
     "DLFriendlyStorage",
     "TorchUnavailableWarning",
     "detect_format",
+    "SEED_KEYS",
+    "is_configuration",
+    "is_result_name",
     "open_dialog_filters",
     "human_bytes",
     "MigrationOptions",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 import warnings
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,47 +18,9 @@ import numpy as np
 from gui.plots.envelope import Envelope, envelope_for
 from gui.plots.series_data import RunData
 from gui.plots.smoothing import marker_heights, nonfinite_segments, smooth
+from storage import is_configuration
 
 X_AXES = {"epoch": "Epoch", "step": "Step", "wall_time": "Wall time (s since start)"}
-SEED_KEYS = ("seed", "random_seed")
-# Metadata that differs between runs without being configuration: never a grouping key of "all
-# hyperparameters but the seed". Lab records flatten config, results and times into one mapping,
-# so results and times are recognised by name (and, for times, by an ISO date value).
-NOT_HYPERPARAMETERS = {
-    "experiment_id", "run_id", "hypothesis_id", "lab_id", "kind", "result_path",
-    "timeseries_path", "status", "document", "notes", "tags", "duration", "wall_time",
-    "timestamp", "created", "started", "finished", "indexed_at", "mtime", "lab_date", "epochs",
-    "steps", "accuracy", "loss", "final_loss",
-}
-RESULT_PREFIXES = ("best_", "final_", "last_", "min_", "max_", "mean_", "val_", "test_",
-                   "train_")
-TIME_SUFFIXES = ("_time", "_at", "_date")
-# Results by name: accuracy, top1_acc, f1, auc, perplexity, bleu, ... (never configuration).
-_METRIC_WORDS = re.compile(r"(^|_)(acc|accuracy|loss|error|err|f1|auc|precision|recall|"
-                           r"perplexity|ppl|bleu|rouge|mse|mae|rmse|iou|map|score)(_|$|\d)")
-# Settings that runs also log per step (a learning-rate schedule): configuration all the same.
-SCHEDULES = {"lr", "learning_rate", "momentum", "weight_decay", "wd", "beta1", "beta2",
-             "temperature", "dropout"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}|$)")
-
-
-def is_configuration(key: str, value: Any, results: Container[str] = ()) -> bool:
-    """Whether ``key = value`` of a run's metadata describes how the run was set up.
-
-    Not: the seed, ids and paths, times (started, finished, ISO dates), and results (epochs run,
-    best_*, final_*, val_*, and any name of a series the runs logged, in ``results``).
-    """
-    if key in SEED_KEYS or key in NOT_HYPERPARAMETERS or _METRIC_WORDS.search(key):
-        return False
-    if key in results and key not in SCHEDULES:
-        return False
-    if key.startswith(RESULT_PREFIXES) or key.endswith(TIME_SUFFIXES):
-        return False
-    if isinstance(value, str):
-        return not _ISO_DATE.match(value)
-    return isinstance(value, int | float | bool)
-
-
 @dataclass
 class Smoothing:
     method: str = "none"  # "none" | "ema" | "window"

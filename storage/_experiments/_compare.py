@@ -17,17 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from ._field_roles import is_bookkeeping, is_result_name
 from ._nal import load_json, parse_results
 
 PARAM, METRIC = "param", "metric"
 PAUSE_EVERY = 500  # runs between two pause() calls of CompareTable.from_runs
-# Metadata that says where a run is, not how it was set up or how it did.
-_BOOKKEEPING = {"experiment_id", "hypothesis_id", "kind", "result_path", "timeseries_path",
-                "tags", "started", "finished", "lab_id", "lab_date", "status"}
-_METRIC_HINTS = ("accuracy", "loss", "acc", "f1", "auc", "error", "score", "perplexity", "bleu",
-                 "best_", "val_", "test_", "train_")
-
-
 @dataclass
 class RunDetails:
     """One run: nested ``config``, final ``metrics`` (best ones as ``best_*``), flat metadata."""
@@ -91,15 +85,10 @@ def from_metadata(exp_id: str, metadata: dict[str, Any]) -> RunDetails:
     """A run known only by its flat index metadata: metrics told apart by their names."""
     config, metrics = {}, {}
     for key, value in metadata.items():
-        if key in _BOOKKEEPING:
+        if is_bookkeeping(key):
             continue
-        (metrics if is_metric_name(key) else config)[key] = value
+        (metrics if is_result_name(key) else config)[key] = value
     return RunDetails(exp_id, config, metrics, metadata)
-
-
-def is_metric_name(name: str) -> bool:
-    low = name.lower()
-    return any(low.startswith(h) or low.endswith(h.strip("_")) for h in _METRIC_HINTS)
 
 
 def flat_params(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
