@@ -60,7 +60,7 @@ def _from_file(path: Any, exp_id: str) -> RunDetails | None:
     try:
         doc = load_json(path)
         _, records = parse_results(doc, path.name.removesuffix("_results.json"))
-    except Exception:
+    except Exception:  # changed or broken since indexing (reindex reports it): use the index
         return None
     runs = doc.get("runs") if isinstance(doc.get("runs"), list) else [doc]
     runs = [r for r in runs if isinstance(r, Mapping)]

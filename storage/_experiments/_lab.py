@@ -137,7 +137,7 @@ class Lab:
             for unit in source.units():
                 try:
                     records = source.records(unit)
-                except Exception:
+                except Exception:  # a unit that cannot be read: reindex reports it
                     continue
                 catalog.update({r.experiment_id: (str(unit.path), r.metadata.get("series", ""))
                                 for r in records if r.experiment_id not in catalog})
@@ -184,7 +184,7 @@ class Lab:
     def _records_safe(self, path: Path) -> list[RunRecord]:
         try:
             return NalSource(self.path).file_records(path)
-        except Exception:
+        except Exception:  # unreadable now: no history to plot (reindex reports it)
             return []
 
     def open_reader(self, exp_id: str) -> SeriesReader | PollingSeriesReader | None:
