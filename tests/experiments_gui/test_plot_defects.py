@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from experiments_gui.expgui_helpers import shown_plot_panel, wait_drawn, write_series
@@ -85,12 +87,20 @@ def test_svg_export_looks_like_the_screen(qtbot, panel, tmp_path) -> None:
     assert 'matrix(0.75' not in svg.read_text()  # axes painted at another scale than curves
 
 
-def test_many_runs_draw_in_slices_with_a_capped_legend(qtbot, tmp_path) -> None:
-    """158 runs (the demo lab's count) are drawn without stalling the GUI thread."""
+def test_many_runs_draw_in_slices_with_a_capped_legend(qtbot, tmp_path, monkeypatch) -> None:
+    """158 runs (the demo lab's count) are drawn in slices, with events handled between them.
+
+    Whether the window stays responsive is a matter of time, and tests do not assert on time
+    (``bench/bench_plots.py`` measures the worst stall). What is checked is the structure that
+    makes it so: with a zero slice length every run is its own slice, each slice goes back to
+    the event loop, and a timer gets to run in between.
+    """
     from PySide6.QtCore import QTimer
 
+    import gui.plots.plot_panel as panel_module
     from gui.plots.plot_draw import LEGEND_MAX
 
+    monkeypatch.setattr(panel_module, "DRAW_SLICE_S", 0.0)
     rng = np.random.default_rng(1)
     refs = []
     for i in range(158):
@@ -102,26 +112,25 @@ def test_many_runs_draw_in_slices_with_a_capped_legend(qtbot, tmp_path) -> None:
     qtbot.addWidget(widget)
     widget.resize(1100, 650)
     widget.show()
-    gaps, last = [], [0.0]
-    import time
+    slices, ticks = [], []
+    continue_draw = widget._continue_draw
 
-    def tick() -> None:
-        now = time.perf_counter()
-        if last[0]:
-            gaps.append(now - last[0])
-        last[0] = now
+    def counted() -> None:
+        slices.append(len(ticks))
+        continue_draw()
 
-    watchdog = QTimer(widget, interval=5)
-    watchdog.timeout.connect(tick)
-    watchdog.start()
+    widget._continue_draw = counted
+    timer = QTimer(widget, interval=0)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
     wait_drawn(qtbot, widget, lambda: widget.set_runs(refs), timeout=60000)
-    watchdog.stop()
+    timer.stop()
     assert len(widget.hover.targets) == 158
     assert len(widget.legend.items) == LEGEND_MAX + 1  # "... and 146 more (see the table)"
-    # A generous bound (a shared CI machine; bench_plots measures it): the draw in one slot
-    # blocked the window for 0.5-1.8 s, in slices the worst gap is ~0.1 s.
-    assert max(gaps) < 0.4, f"GUI thread stalled {max(gaps) * 1000:.0f} ms"
     assert "146 more" in widget.legend.items[-1][1].text
+    assert len(slices) > 158, "the draw did not go back to the event loop between runs"
+    # The timer ran between slices: the event loop was not starved by a chain of slices.
+    assert sum(b > a for a, b in itertools.pairwise(slices)) > 100
 
 
 def test_summary_names_whole_window_size_integer_no_si_prefix(qtbot, tmp_path) -> None:
