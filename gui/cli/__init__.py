@@ -13,7 +13,7 @@ import argparse
 import importlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from gui.cli.common import (
     EXIT_CANCELLED,
@@ -26,6 +26,7 @@ from gui.cli.common import (
     report_error,
     silence_stdout,
 )
+from gui.cli.display import display_problem
 from storage import StorageError, __version__
 
 # name -> module implementing it; imported only when the subcommand is used.
@@ -61,9 +62,10 @@ def _main(argv: list[str]) -> int:
         from gui.desktop_integration import main as desktop_main
 
         return desktop_main(install=args.install_desktop)
-    if not has_display():
+    problem = display_problem()
+    if problem:
         if not args.screenshot:
-            print(f"loupe: {NO_DISPLAY}", file=sys.stderr)
+            print(f"loupe: {problem}", file=sys.stderr)
             return EXIT_FAILED
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no display
     from gui.app import run_app
@@ -88,23 +90,6 @@ def _run_subcommand(name: str, argv: list[str]) -> int:
     except KeyboardInterrupt:
         print(f"loupe {name}: interrupted", file=sys.stderr)
         return EXIT_CANCELLED
-
-
-NO_DISPLAY = ("no display to open the window on (DISPLAY is not set): run it in a desktop "
-              "session, or under `xvfb-run -a loupe ...`, or save a picture headless with "
-              "`loupe --screenshot OUT.png ...`")
-
-
-def has_display(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether Qt can open a window here.
-
-    Checked before Qt starts: without a display Qt's xcb plugin aborts the process (exit 134)
-    with a misleading "reinstalling the application may fix this". A platform chosen through
-    QT_QPA_PLATFORM (offscreen, vnc...) is trusted, as is any system but Linux.
-    """
-    env = os.environ if environ is None else environ
-    return (not sys.platform.startswith("linux") or bool(env.get("QT_QPA_PLATFORM"))
-            or bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")))
 
 
 def _gui_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ create nothing, no display, and a restore with nothing to restore."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 from pathlib import Path
 
@@ -13,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import loupe_command, subprocess_env
 
-from gui.cli import has_display
 from gui.cli.common import EXIT_FAILED, EXIT_PIPE, EXIT_USAGE, name_once
+from gui.cli.display import X_TCP_PORT, display_problem
 
 TIMEOUT_S = 120
 
@@ -163,7 +164,29 @@ def test_screenshot_needs_no_display(tmp_path) -> None:
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_display_rules() -> None:
-    assert has_display({"DISPLAY": ":0"}) and has_display({"WAYLAND_DISPLAY": "wayland-0"})
-    assert has_display({"QT_QPA_PLATFORM": "offscreen"})
-    assert not has_display({})
+def test_display_rules(tmp_path) -> None:
+    """A display is trusted when its X server accepts a connection, not because DISPLAY is set."""
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, tmp_path) is None
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, tmp_path) is None
+    assert "DISPLAY is not set" in display_problem({}, tmp_path)
+    gone = display_problem({"DISPLAY": ":7"}, tmp_path)  # no server: a stopped Xvfb
+    assert "no X server answers on DISPLAY=:7" in gone and "xvfb-run" in gone
+    with socket.socket(socket.AF_UNIX) as server:  # a real listening socket, as Xvfb makes
+        server.bind(str(tmp_path / "X7"))
+        server.listen()
+        assert display_problem({"DISPLAY": ":7.0"}, tmp_path) is None
+    with socket.socket() as server:  # ssh -X forwards display N to TCP port 6000 + N
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        number = server.getsockname()[1] - X_TCP_PORT
+        assert display_problem({"DISPLAY": f"127.0.0.1:{number}.0"}, tmp_path) is None
+    assert "no X server" in display_problem({"DISPLAY": f"127.0.0.1:{number}.0"}, tmp_path)
+    assert display_problem({"DISPLAY": "odd-name"}, tmp_path) is None  # not understood: Qt decides
+
+
+def test_a_display_that_is_gone_says_so_before_qt_starts(tmp_path) -> None:
+    env = {**_headless_env(tmp_path), "DISPLAY": ":87"}
+    out = _loupe(tmp_path, "--lab", tmp_path, env=env)
+    assert out.returncode == EXIT_FAILED, out.stderr  # not Qt's abort (134)
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "DISPLAY=:87" in lines[0] and "xvfb-run" in lines[0]
