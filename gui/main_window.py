@@ -168,8 +168,13 @@ class MainWindow(QMainWindow):
             self.open_lab(folder)
 
     def show_convert_wizard(self, folder: str | None) -> None:
+        """The wizard on ``folder``; from the menu, on the folder converted last or, the first
+        time, on the lab that is open (whose results are what a user would convert)."""
         from gui.wizard import open_convert_wizard
 
+        if folder is None and not loupe_settings.settings().value("wizard/folder"):
+            lab = self.experiments.search.lab_path
+            folder = str(lab) if lab else None
         open_convert_wizard(self, folder)
 
     def _show_reports(self) -> None:

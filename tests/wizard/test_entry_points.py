@@ -30,6 +30,19 @@ def test_tools_menu_opens_the_wizard_on_the_last_folder(main_window, tmp_path, q
     wizards[0].close()
 
 
+def test_first_use_opens_the_wizard_on_the_lab_that_is_open(main_window, tmp_path, qtbot) -> None:
+    lab = tmp_path / "lab"
+    (lab / "results").mkdir(parents=True)
+    (lab / "results" / "h001_results.json").write_text('{"accuracy": 0.9}')
+    main_window.open_lab(str(lab))
+    _tools_actions(main_window)["Convert JSON Results..."].trigger()
+    wizard = main_window.findChildren(ConvertWizard)[-1]
+    assert wizard.source.folder() == lab
+    qtbot.waitUntil(lambda: not wizard.source.is_busy() and not main_window.is_busy(),
+                    timeout=60000)
+    wizard.close()
+
+
 def test_dropped_folder_without_results_offers_conversion(main_window, tmp_path, qtbot) -> None:
     (tmp_path / "metrics.json").write_text('{"loss": [1, 2, 3, 4, 5, 6, 7, 8, 9]}')
     main_window.open_folder(str(tmp_path))  # the folder is looked into in a worker
