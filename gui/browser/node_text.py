@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtGui import QIcon
 
+from gui.browser.tree_items import PAGE_KIND
 from gui.icons import icon
 from storage import NodeInfo, NodeKind
 
 _KIND_TEXT = {NodeKind.SOFT_LINK: "soft link", NodeKind.EXTERNAL_LINK: "external link"}
-_ICONS = {"page": "group", NodeKind.GROUP: "group", NodeKind.DATASET: "dataset",
+_ICONS = {PAGE_KIND: "group", NodeKind.GROUP: "group", NodeKind.DATASET: "dataset",
           NodeKind.DATATYPE: "datatype", NodeKind.BROKEN: "broken", NodeKind.UNREADABLE: "broken"}
 
 
@@ -29,7 +30,7 @@ def kind_text(node: NodeInfo) -> str:
         return _KIND_TEXT[node.kind] + target
     if node.kind == "unknown":
         return "\u2026"
-    if node.kind == "page":
+    if node.kind == PAGE_KIND:
         return f"{node.n_children:,} members"
     return node.kind
 

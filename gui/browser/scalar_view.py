@@ -6,6 +6,8 @@ import numpy as np
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QPlainTextEdit
 
+from gui.browser.node_text import kind_text
+from gui.browser.tree_items import PAGE_KIND
 from gui.browser.view_base import DataView
 from storage import NodeInfo, NodeKind, Source, value_text
 
@@ -64,8 +66,10 @@ class ScalarView(DataView):
 def _summary(node: NodeInfo | None) -> str:
     if node is None:
         return ""
-    lines = [node.path, f"kind: {node.kind}" + (f" \u2192 {node.link_target}"
-                                                  if node.link_target else "")]
+    if node.kind == PAGE_KIND:  # a row that stands for members of a wide group, not a node
+        return (f"{node.path}\nmembers {node.name} of this group ({node.n_children:,}): expand "
+                "the row to list them, or type a name in the filter (Ctrl+F)")
+    lines = [node.path, f"kind: {kind_text(node)}"]
     if node.is_group:
         lines.append(f"members: {node.n_children}")
     if node.dtype:

@@ -7,7 +7,7 @@ import threading
 import h5py
 import numpy as np
 import pytest
-from browser.gui_helpers import wait_idle
+from browser.gui_helpers import select, wait_idle
 from PySide6.QtGui import QGuiApplication
 
 from gui.browser.table_model import BLOCK_ROWS, CACHE_BLOCKS
@@ -206,6 +206,19 @@ def test_wide_group_shows_pages_and_finds_members(qtbot, panel, sample, monkeypa
     pages = [panel.model.node(panel.model.index(r, 0, wide)) for r in range(3)]
     assert panel.model.rowCount(wide) == 3 and pages[2].name == "2,000\u20132,999"
     assert panel.model.rowCount(panel.model.index(2, 0, wide)) == 1000
+
+
+def test_a_page_row_says_what_it_is(qtbot, panel, sample, monkeypatch) -> None:
+    """Selecting a page of a wide group explains the row, not "kind: page"."""
+    import gui.browser.tree_model as tree_model
+
+    monkeypatch.setattr(tree_model, "PAGE", 1000)
+    open_and_find(qtbot, panel, sample, "/wide/m02500")
+    wide = panel.model.index(4, 0, panel.model.index(0, 0))
+    select(qtbot, panel, panel.model.index(1, 0, wide))
+    text = panel.viewer.current_view().text.toPlainText()
+    assert text.startswith("/wide\nmembers 1,000\u20131,999 of this group (1,000)")
+    assert "kind: page" not in text
 
 
 def test_wide_group_streams_its_pages(qtbot, panel, tmp_path, monkeypatch) -> None:
