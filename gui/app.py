@@ -6,7 +6,13 @@ import argparse
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from gui.icons import app_icon
@@ -14,6 +20,9 @@ from gui.resources import stylesheet
 
 SCREENSHOT_TIMEOUT_S = 90.0
 SETTLE_POLLS = 4  # consecutive idle polls (100 ms apart) before the picture is taken
+# Qt messages that say nothing to a user: the offscreen platform (--screenshot) prints the first
+# for every window shown, and a user reads a line on stderr as a fault.
+HARMLESS_QT = ("This plugin does not support propagateSizeHints()",)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -34,6 +43,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     app = make_app()
+    qInstallMessageHandler(_print_qt_message)
     from gui.main_window import MainWindow
 
     window = MainWindow()
@@ -48,6 +58,12 @@ def run_app(args: argparse.Namespace) -> int:
     if args.screenshot:
         return _screenshot(app, window, args.screenshot, args.show)
     return app.exec()
+
+
+def _print_qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's own output (same format, QT_MESSAGE_PATTERN respected), less HARMLESS_QT."""
+    if message not in HARMLESS_QT:
+        print(qFormatLogMessage(mode, context, message), file=sys.stderr, flush=True)
 
 
 def _screenshot(app: QApplication, window, out: str, show: str | None) -> int:

@@ -162,6 +162,7 @@ def test_screenshot_needs_no_display(tmp_path) -> None:
     out = _loupe(tmp_path, "--screenshot", shot, env=_headless_env(tmp_path))
     assert out.returncode == 0, out.stderr
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert out.stderr == ""  # not Qt's "This plugin does not support propagateSizeHints()"
 
 
 def test_display_rules(tmp_path) -> None:
