@@ -54,6 +54,8 @@ from ._experiments.sources import (
     forget_mlflow_uri,
     recorded_mlflow_uris,
     remember_mlflow_uri,
+    source_title,
+    sources_looked_for,
 )
 from ._facade import DLFriendlyStorage, detect_format
 from ._formats import open_dialog_filters
@@ -146,6 +148,8 @@ __all__ = [
     "value_text",
     "index_remote_lab",
     "experiment_sources",
+    "source_title",
+    "sources_looked_for",
     "forget_mlflow_uri",
     "recorded_mlflow_uris",
     "remember_mlflow_uri",

@@ -22,6 +22,8 @@ from storage import (
     is_remote_url,
     parse_where,
     remember_mlflow_uri,
+    source_title,
+    sources_looked_for,
 )
 
 TABLE_COLUMNS = ("status", "architecture", "accuracy", "best_accuracy", "lr", "epochs")
@@ -174,11 +176,9 @@ def _run_index(args: argparse.Namespace) -> int:
     _record_mlflow_uris(folder, args)
     kinds = experiment_sources(folder)
     if not kinds and not args.mlflow_forget:  # after a forget, reindex to drop its runs
-        raise CliError(f"found no experiments in {folder} (looked for NAL *_results.json, "
-                       "generation_*_results/, TensorBoard event files, MLflow mlruns/, Hugging "
-                       "Face trainer_state.json, Lightning metrics.csv, lm-eval results)")
+        raise CliError(f"found no experiments in {folder} (looked for {sources_looked_for()})")
     if not args.quiet:
-        print(f"found: {', '.join(kinds)}", file=sys.stderr)
+        print(f"found: {', '.join(map(source_title, kinds))}", file=sys.stderr)
     return _index_lab(Lab(folder, _chroma(args, folder)), args.quiet)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from conftest import REPO, subprocess_env
 
 from storage import Lab, experiment_sources
+from storage._experiments.sources import SOURCE_TYPES
 
 
 def _seeds(folder, hypotheses: int = 20, seeds: int = 3) -> None:
@@ -90,13 +91,15 @@ def test_cli_indexes_a_flat_results_dir(tmp_path) -> None:
                          env=subprocess_env(tmp_path), capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 0, out.stderr
-    assert "found: nal" in out.stderr and "indexed 6 runs" in out.stderr
+    assert "found: NAL results" in out.stderr and "indexed 6 runs" in out.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     out = subprocess.run([sys.executable, "-m", "gui", "index", str(empty)], cwd=REPO,
                          env=subprocess_env(tmp_path), capture_output=True, text=True,
                          timeout=600)
     assert out.returncode == 1 and "found no experiments" in out.stderr
+    for source in SOURCE_TYPES:  # the message names every kind the registry knows
+        assert f"{source.title}: {source.looks_for}" in out.stderr
 
 
 def test_a_dropped_results_dir_is_a_lab(tmp_path) -> None:

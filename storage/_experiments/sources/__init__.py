@@ -69,9 +69,20 @@ def series_metrics(locator: str) -> list[str]:
 
 __all__ = ["SOURCE_TYPES", "CollectionInfo", "ForeignChroma", "NalSource", "Source", "Unit",
            "detect_sources", "experiment_sources", "forget_mlflow_uri", "read_series",
-           "recorded_mlflow_uris", "remember_mlflow_uri", "series_kind", "series_metrics"]
+           "recorded_mlflow_uris", "remember_mlflow_uri", "series_kind", "series_metrics",
+           "source_title", "sources_looked_for"]
 
 
 def experiment_sources(root: str | Path) -> list[str]:
     """The kinds of experiment stores in a folder (``["nal", "tensorboard"]``), for messages."""
     return [s.kind for s in detect_sources(Path(root).expanduser())]
+
+
+def source_title(kind: str) -> str:
+    """What people call a kind of store (``"nal"`` -> ``"NAL results"``)."""
+    return next((t.title for t in SOURCE_TYPES if t.kind == kind), kind)
+
+
+def sources_looked_for() -> str:
+    """Every kind of store and the files that make one, for a "found no experiments" message."""
+    return "; ".join(f"{t.title}: {t.looks_for}" for t in SOURCE_TYPES)

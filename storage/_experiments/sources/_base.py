@@ -32,6 +32,8 @@ class Source(Protocol):
     """A reader of one kind of experiment store inside a folder."""
 
     kind: str  # short name: "nal", "tensorboard", ... (also the locator prefix)
+    title: str  # for people: "NAL results", "TensorBoard logs", ...
+    looks_for: str  # the files that make a folder this kind of store, for "found nothing"
 
     def units(self) -> list[Unit]: ...
 

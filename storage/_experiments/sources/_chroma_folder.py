@@ -139,6 +139,8 @@ class ChromaFolderSource(NoContext):
     """Each ChromaDB folder in the root is one unit; its entries are runs."""
 
     kind = "chroma"
+    title = "ChromaDB folder"  # for messages
+    looks_for = f"{SQLITE} in the folder or a subfolder"
 
     def __init__(self, root: Path, folders: list[Path]) -> None:
         self.root = root

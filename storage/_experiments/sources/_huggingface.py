@@ -81,6 +81,8 @@ class HuggingFaceSource(StepSeriesSource):
     """Every folder that a Trainer wrote (a state or a results file, checkpoints folded in)."""
 
     kind = "huggingface"
+    title = "Hugging Face Trainer"  # for messages
+    looks_for = f"{STATE} or all_results.json"
 
     @staticmethod
     def _matches(name: str) -> bool:

@@ -78,6 +78,8 @@ def read_hparams(path: Path) -> dict[str, Any]:
 
 class LightningCsvSource(StepSeriesSource):
     kind = "lightning"
+    title = "Lightning CSV logs"  # for messages
+    looks_for = f"{METRICS} (with {HPARAMS})"
 
     @classmethod
     def detect(cls, root: Path) -> LightningCsvSource | None:

@@ -35,6 +35,8 @@ def _peek(path: Path) -> bool:
 
 class LmEvalSource(FolderSource):
     kind = "lm_eval"
+    title = "lm-eval results"  # for messages
+    looks_for = "results*.json of lm-evaluation-harness"
 
     @classmethod
     def detect(cls, root: Path) -> LmEvalSource | None:

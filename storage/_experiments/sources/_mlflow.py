@@ -78,6 +78,8 @@ def store_uris(root: Path) -> list[str]:
 
 class MlflowSource(NoContext):
     kind = "mlflow"
+    title = "MLflow store"  # for messages
+    looks_for = "mlruns/ or an MLflow *.db"
 
     def __init__(self, uris: list[str]) -> None:
         self.uris = uris

@@ -42,6 +42,8 @@ class NalSource:
     """NAL results files in one or more folders, with their lab reports and histories."""
 
     kind = "nal"
+    title = "NAL results"  # for messages
+    looks_for = f"{RESULTS_GLOB} in the folder or results/, {GENERATIONS_GLOB}/"
 
     def __init__(self, root: Path, folders: list[Path] | None = None) -> None:
         self.root = root

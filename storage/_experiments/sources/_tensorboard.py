@@ -276,6 +276,8 @@ class TensorBoardSource(FolderSource):
     """Every folder below ``root`` that holds event files is one run."""
 
     kind = "tensorboard"
+    title = "TensorBoard logs"  # for messages
+    looks_for = "events.out.tfevents.* files"
 
     @classmethod
     def run_folders(cls, root: Path, first_only: bool = False,
