@@ -213,8 +213,11 @@ class SearchPanel(QWidget):
         if hits:
             self.stack.setCurrentWidget(self.table)
         elif not text and not where:
+            from storage import sources_looked_for
+
             self._show_state("no-results", "This lab has no indexed runs yet.",
-                             "Add results under results/ and press Re-index (F5).")
+                             f"Loupe looks for {sources_looked_for()}. Add some and press "
+                             "Re-index (F5).")
         else:
             self._show_state("no-results", "No runs match.",
                              "Try other words, or loosen the filter.")

@@ -301,3 +301,13 @@ def test_switching_labs_clears_curves_and_filter(qtbot, panel, tmp_path) -> None
     assert plots.curves == [] and plots.drawer.hover_targets == []
     assert search.filters.text() == "" and search.query.text() == ""
     assert len(_ids(panel)) == 7  # the new lab's runs, not "No runs match"
+
+
+def test_an_empty_lab_says_what_loupe_looks_for(qtbot, tmp_path) -> None:
+    from storage import sources_looked_for
+
+    widget = _open_unshown(qtbot, tmp_path)
+    state = widget.search.state
+    assert state.kind == "no-results" and "no indexed runs" in state.title.text()
+    assert sources_looked_for() in state.message.text()  # every kind the registry knows
+    assert "TensorBoard logs" in state.message.text()
