@@ -216,8 +216,8 @@ class SearchPanel(QWidget):
             from storage import sources_looked_for
 
             self._show_state("no-results", "This lab has no indexed runs yet.",
-                             f"Loupe looks for {sources_looked_for()}. Add some and press "
-                             "Re-index (F5).")
+                             f"Loupe looks for\n{sources_looked_for(chr(10))}\n\n"
+                             "Add some and press Re-index (F5).")
         else:
             self._show_state("no-results", "No runs match.",
                              "Try other words, or loosen the filter.")

@@ -309,5 +309,5 @@ def test_an_empty_lab_says_what_loupe_looks_for(qtbot, tmp_path) -> None:
     widget = _open_unshown(qtbot, tmp_path)
     state = widget.search.state
     assert state.kind == "no-results" and "no indexed runs" in state.title.text()
-    assert sources_looked_for() in state.message.text()  # every kind the registry knows
+    assert sources_looked_for("\n") in state.message.text()  # every kind the registry knows
     assert "TensorBoard logs" in state.message.text()

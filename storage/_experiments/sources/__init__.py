@@ -83,6 +83,6 @@ def source_title(kind: str) -> str:
     return next((t.title for t in SOURCE_TYPES if t.kind == kind), kind)
 
 
-def sources_looked_for() -> str:
+def sources_looked_for(sep: str = "; ") -> str:
     """Every kind of store and the files that make one, for a "found no experiments" message."""
-    return "; ".join(f"{t.title}: {t.looks_for}" for t in SOURCE_TYPES)
+    return sep.join(f"{t.title}: {t.looks_for}" for t in SOURCE_TYPES)
