@@ -6,9 +6,10 @@ the axes, labels and brushes as pyqtgraph items. A curve item per run (plain pyq
 ~12 s to show 10,000 runs here, and even a few batched curve items held the GUI thread
 0.3-0.7 s per frame (see bench/bench_compare.py).
 
-Each axis has a brush (a horizontal region, full height at first); dragging its ends narrows
-the runs at once and, when released, emits ``brushed(filter_text, field)`` in the search panel's
-filter language.
+Each axis has a brush (a horizontal region, full height at first). A drag along the axis draws
+the range from where it started, as d3's and HiPlot's brushes do; a drag inside a narrowed brush
+moves it, and its ends can be dragged. The runs narrow at once and, when the mouse is released,
+``brushed(filter_text, field)`` is emitted in the search panel's filter language.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QPixmap, QTransform
 from PySide6.QtWidgets import (
     QComboBox,
@@ -98,7 +99,7 @@ class ParallelView(QWidget):
         self._resize_timer.timeout.connect(self._resized)
         self.plot.getPlotItem().getViewBox().sigResized.connect(
             lambda *_: self._resize_timer.start())
-        self._regions: list[pg.LinearRegionItem] = []
+        self._regions: list[AxisBrush] = []
         self.metric_box.currentTextChanged.connect(lambda _: self.rebuild())
         self.clear_button.clicked.connect(self.clear_brushes)
 
@@ -200,11 +201,10 @@ class ParallelView(QWidget):
                 self._text("NaN", i, NAN_Y, color="#a33")
             if (axis.y == MISSING_Y).any():
                 self._text("missing", i, MISSING_Y, color="#888")
-            region = pg.LinearRegionItem(FULL, orientation="horizontal", brush=IDLE_BRUSH,
-                                         span=_span(i, k))
-            region.setToolTip("Drag the ends to keep only runs in this range (a search filter)")
+            region = AxisBrush(_span(i, k))
             region.sigRegionChanged.connect(lambda _r, n=i: self._brush_changed(n, False))
             region.sigRegionChangeFinished.connect(lambda _r, n=i: self._brush_changed(n, True))
+            self.plot.addItem(region.catcher)
             self.plot.addItem(region)
             self._regions.append(region)
 
@@ -271,11 +271,11 @@ class ParallelView(QWidget):
         return self._renderer.busy or self._first_render.isActive()
 
     def _brush_changed(self, axis: int, finished: bool) -> None:
-        low, high = self._regions[axis].getRegion()
-        if low <= FULL[0] + 1e-9 and high >= FULL[1] - 1e-9:
+        region = self._regions[axis]
+        if region.is_full():
             self.brushes.pop(axis, None)
         else:
-            self.brushes[axis] = (low, high)
+            self.brushes[axis] = region.getRegion()
         self._regions[axis].setBrush(ACTIVE_BRUSH if axis in self.brushes else IDLE_BRUSH)
         self.kept = brush_mask(self.axes, self.brushes)
         self._caption()
@@ -284,6 +284,54 @@ class ParallelView(QWidget):
             name = self.axes[axis].name
             text = self.axes[axis].filter_text(*self.brushes.get(axis, (0.0, 1.0)))
             self.brushed.emit(text, name)
+
+
+class AxisBrush(pg.LinearRegionItem):
+    """An axis' brush. A drag that starts outside a narrowed brush, or anywhere on a full one,
+    draws a new range from where it started. pyqtgraph's region moves as a whole when dragged:
+    dragging down a full-height brush kept the runs *above* the drag (a one-sided filter, the
+    opposite of what was dragged over). A drag inside a narrowed brush still moves it.
+    """
+
+    def __init__(self, span: tuple[float, float]) -> None:
+        super().__init__(FULL, orientation="horizontal", brush=IDLE_BRUSH, span=span)
+        self.setToolTip("Drag along the axis to keep only the runs in that range (a search "
+                        "filter); drag a range to move it, its ends to resize it")
+        # Under the brush, the axis' whole height: catches the drags that start outside it.
+        self.catcher = pg.LinearRegionItem(FULL, orientation="horizontal", movable=False,
+                                           brush=pg.mkBrush(0, 0, 0, 0), pen=pg.mkPen(None),
+                                           span=span)
+        # Above the view box in pyqtgraph's drag order (it sums the parents' z values and the
+        # view box is at -100), below the brush so that a drag inside the brush moves it.
+        self.setZValue(2)
+        self.catcher.setZValue(1)
+        self.catcher.mouseDragEvent = self._draw_range
+
+    def is_full(self) -> bool:
+        low, high = self.getRegion()
+        return low <= FULL[0] + 1e-9 and high >= FULL[1] - 1e-9
+
+    def mouseDragEvent(self, ev: Any) -> None:  # noqa: N802 - pyqtgraph's name
+        if ev.isStart():
+            self._drawing = self.is_full()
+        if getattr(self, "_drawing", False):
+            self._draw_range(ev)
+        else:
+            super().mouseDragEvent(ev)
+
+    def _draw_range(self, ev: Any) -> None:
+        """The range from the press to the mouse; the filter is sent once, on release."""
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        low, high = sorted((ev.buttonDownPos().y(), ev.pos().y()))
+        self.blockLineSignal = True  # one change signal for both ends, not three
+        self.lines[0].setValue(max(low, FULL[0]))
+        self.lines[1].setValue(min(high, FULL[1]))
+        self.blockLineSignal = False
+        self.prepareGeometryChange()
+        (self.sigRegionChangeFinished if ev.isFinish() else self.sigRegionChanged).emit(self)
 
 
 def X_RANGE(k: int) -> tuple[float, float]:  # noqa: N802 - reads as the constant it is

@@ -220,3 +220,55 @@ def test_actions_in_any_state_do_nothing_wrong(qtbot, view) -> None:
     _load(qtbot, view, odd_hits(3))
     poke()
     qtbot.waitUntil(lambda: not view.is_busy(), timeout=WAIT)
+
+
+def _drag(qtbot, par, axis: int, y_from: float, y_to: float) -> None:
+    """A real mouse drag along ``axis`` (data units 0..1), as events to the plot's viewport."""
+    from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    box = par.plot.getPlotItem().getViewBox()
+    viewport = par.plot.viewport()
+
+    def at(y: float) -> QPointF:
+        return QPointF(par.plot.mapFromScene(box.mapViewToScene(QPointF(axis, y))))
+
+    def send(kind, y: float, button, buttons) -> None:
+        pos = at(y)
+        glob = QPointF(viewport.mapToGlobal(QPoint(int(pos.x()), int(pos.y()))))
+        QApplication.sendEvent(viewport, QMouseEvent(kind, pos, glob, button, buttons,
+                                                     Qt.KeyboardModifier.NoModifier))
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    send(QEvent.Type.MouseMove, y_from, none, none)  # the pointer gets there first (hover)
+    qtbot.wait(5)
+    send(QEvent.Type.MouseButtonPress, y_from, left, left)
+    for step in range(1, 11):
+        send(QEvent.Type.MouseMove, y_from + (y_to - y_from) * step / 10, none, left)
+        qtbot.wait(5)
+    send(QEvent.Type.MouseButtonRelease, y_to, left, none)
+
+
+def test_a_drag_along_an_axis_brushes_the_range_dragged_over(qtbot, view) -> None:
+    """A drag down a full-height brush moved it (a one-sided filter keeping the other side);
+    it draws the range dragged over. Inside a narrowed brush a drag moves it."""
+    _load(qtbot, view, odd_hits())
+    par = view.parallel
+    view.show_tab("parallel")
+    qtbot.waitUntil(lambda: not par.is_busy(), timeout=WAIT)
+    acc = len(par.axes) - 1
+    with qtbot.waitSignal(par.brushed, timeout=WAIT) as caught:
+        _drag(qtbot, par, acc, 0.8, 0.3)
+    low, high = par.brushes[acc]
+    assert abs(low - 0.3) < 0.03 and abs(high - 0.8) < 0.03
+    text, field = caught.args
+    assert field == "accuracy" and "accuracy >= " in text and "accuracy <= " in text
+    with qtbot.waitSignal(par.brushed, timeout=WAIT):  # inside: the range moves, same height
+        _drag(qtbot, par, acc, 0.5, 0.6)
+    low, high = par.brushes[acc]
+    assert abs(low - 0.4) < 0.03 and abs(high - 0.9) < 0.03
+    with qtbot.waitSignal(par.brushed, timeout=WAIT):  # outside it: a new range
+        _drag(qtbot, par, acc, 0.05, 0.2)
+    low, high = par.brushes[acc]
+    assert abs(low - 0.05) < 0.03 and abs(high - 0.2) < 0.03
