@@ -80,6 +80,7 @@ class BrowserPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
         self._opening = 0
+        self._asked = 0  # files asked for so far: their order in the tree
         self._restoring = 0
         self._add_actions()
         self.tree_compare = TreeCompare(self, self._status)
@@ -91,8 +92,10 @@ class BrowserPanel(QWidget):
         _freeze_startup_objects()
         for path in paths:
             self._opening += 1
-            submit(_open, str(path), on_done=lambda res, cb=on_open: self._opened(res, cb),
-                   on_error=lambda exc, p=str(path): self._open_failed(p, exc))
+            self._asked += 1
+            submit(_open, str(path),
+                   on_done=lambda res, cb=on_open, n=self._asked: self._opened(res, cb, n),
+                   on_error=lambda exc, p=str(path), n=self._asked: self._open_failed(p, exc, n))
 
     def close_current(self) -> None:
         source = self._current_source()
@@ -132,10 +135,10 @@ class BrowserPanel(QWidget):
             self.model.locate(top, path, lambda index: self._select(index, view or None))
 
     # ---- opening -------------------------------------------------------------------
-    def _opened(self, result, on_open) -> None:
+    def _opened(self, result, on_open, order: int) -> None:
         self._opening -= 1
         source, root = result
-        index = self.model.add_source(source, root)
+        index = self.model.add_source(source, root, order)
         self._update_empty()
         self.tree.expand(index)
         if on_open is not None:
@@ -144,12 +147,13 @@ class BrowserPanel(QWidget):
             self.tree.setCurrentIndex(index)
         self._status(f"Opened {source.location}")
 
-    def _open_failed(self, path: str, exc: BaseException) -> None:
+    def _open_failed(self, path: str, exc: BaseException, order: int) -> None:
         self._opening -= 1
         source = FailedSource(path, f"{exc}")
-        index = self.model.add_source(source, source.root())
+        index = self.model.add_source(source, source.root(), order)
         self._update_empty()
-        self.tree.setCurrentIndex(index)
+        if not self.tree.currentIndex().isValid():  # as for a file that opens: keep the user's
+            self.tree.setCurrentIndex(index)
         self._status(f"Cannot open {path}: {exc}")
 
     def restore_tree(self, top: QModelIndex, expanded: list[tuple[str, int | None]],

@@ -69,6 +69,7 @@ class TreeModel(QAbstractItemModel):
         self._top = TreeItem(NodeInfo("", ""), None, 0, None)
         self._top.state = FETCHED
         self._saved_roots: list[TreeItem] | None = None  # the full tree while a filter is shown
+        self._orders: dict[int, int] = {}  # id(source) -> when it was asked for (add_source)
         self._waiters: dict[int, list[Callable[[], None]]] = {}
         self._listing = 0
         self._details = RowDetails(self._row_changed, self._expanders_changed, self)
@@ -82,11 +83,18 @@ class TreeModel(QAbstractItemModel):
         self._top.children = items
 
     # ---- sources ------------------------------------------------------------------------
-    def add_source(self, source: Source, root: NodeInfo) -> QModelIndex:
-        row = len(self._roots)
+    def add_source(self, source: Source, root: NodeInfo, order: int | None = None
+                   ) -> QModelIndex:
+        """Add a file's row. ``order`` is when it was asked for: files open in workers and
+        finish in any order, but they are listed in the order they were given."""
+        self._orders[id(source)] = len(self._orders) + 1_000_000 if order is None else order
+        mine = self._orders[id(source)]
+        row = sum(1 for item in self._roots if self._orders.get(id(item.source), 0) < mine)
         self.beginInsertRows(QModelIndex(), row, row)
         root.name = source.name
-        self._roots.append(TreeItem(root, None, row, source))
+        self._roots.insert(row, TreeItem(root, None, row, source))
+        for i in range(row + 1, len(self._roots)):
+            self._roots[i].row = i
         self.endInsertRows()
         return self.index(row, 0)
 
@@ -95,6 +103,7 @@ class TreeModel(QAbstractItemModel):
         for row, item in enumerate(self._roots):
             if item.source is source:
                 self.beginRemoveRows(QModelIndex(), row, row)
+                self._orders.pop(id(source), None)
                 del self._roots[row]
                 for i, other in enumerate(self._roots):
                     other.row = i

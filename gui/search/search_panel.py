@@ -203,7 +203,15 @@ class SearchPanel(QWidget):
     def _on_hits(self, hits: list | None, text: str, where: str) -> None:
         if hits is None:  # superseded before it started
             return
+        # The selection survives a new query or filter (a brush in Compare adds one): the runs
+        # still listed stay selected. A model reset would drop it without a signal.
+        was_selected = {h.id for h in self.selected_hits()}
         self.model.set_hits(hits, list(self.fields), where)
+        still = [row for row, h in enumerate(hits) if h.id in was_selected]
+        if still:
+            self.select_rows(still)
+        elif was_selected:
+            self.selection_changed.emit([])
         self.chips.set_suggestions(self._suggestions(text, where))
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.columns.apply()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -312,3 +313,39 @@ def test_panel_reports_through_its_signal(qtbot, panel, tmp_path) -> None:
                           check_params_cb=lambda text: "Cannot open" in text) as blocker:
         panel.open_paths([str(tmp_path / "missing.h5")])
     assert "missing.h5" in blocker.args[0]
+
+
+def test_files_are_listed_in_the_order_given_and_a_failure_does_not_take_the_selection(
+        qtbot, panel, tmp_path) -> None:
+    """Files open in workers and finish in any order; the tree lists them as given, and a file
+    that fails does not move the selection off the first one."""
+    paths = []
+    for i in range(6):
+        path = tmp_path / f"f{i}.h5"
+        with h5py.File(path, "w") as f:
+            f["x"] = np.arange(10 ** (i % 3 + 3))  # sizes differ: workers finish out of order
+        paths.append(str(path))
+    (tmp_path / "broken.h5").write_bytes(b"not an HDF5 file")
+    paths.insert(3, str(tmp_path / "broken.h5"))
+    panel.open_paths(paths)
+    wait_idle(qtbot, panel)
+    model = panel.model
+    names = [model.node(model.index(r, 0)).name for r in range(model.rowCount())]
+    assert names == [Path(p).name for p in paths]
+    current = panel.tree.currentIndex()
+    assert not current.parent().isValid() and model.node(current).name != "broken.h5"
+
+
+def test_model_inserts_sources_by_order() -> None:
+    from gui.browser.tree_model import TreeModel
+    from storage import NodeInfo
+
+    class Named:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    model = TreeModel()
+    for name, order in (("c", 2), ("a", 0), ("d", 3), ("b", 1)):
+        model.add_source(Named(name), NodeInfo("/", ""), order)
+    assert [model.node(model.index(r, 0)).name for r in range(4)] == ["a", "b", "c", "d"]
+    assert [model.item(model.index(r, 0)).row for r in range(4)] == [0, 1, 2, 3]

@@ -311,3 +311,21 @@ def test_an_empty_lab_says_what_loupe_looks_for(qtbot, tmp_path) -> None:
     assert state.kind == "no-results" and "no indexed runs" in state.title.text()
     assert sources_looked_for("\n") in state.message.text()  # every kind the registry knows
     assert "TensorBoard logs" in state.message.text()
+
+
+def test_selection_survives_a_new_filter(qtbot, panel) -> None:
+    """Filter, then select, then narrow (a brush in Compare adds a filter): the runs still
+    listed stay selected; the others are dropped, with a signal the plots follow."""
+    search = panel.search
+    hits = search.model.hits()
+    vit = [r for r, h in enumerate(hits) if h.metadata["architecture"] == "vit"]
+    other = next(r for r, h in enumerate(hits) if h.metadata["architecture"] != "vit")
+    search.select_rows([*vit, other])
+    wanted = {hits[r].id for r in vit}
+    with qtbot.waitSignal(search.selection_changed, timeout=WAIT) as caught:
+        _search(qtbot, panel, where='architecture == "vit"')
+    assert {h.id for h in search.selected_hits()} == wanted
+    assert {h.id for h in caught.args[0]} == wanted
+    with qtbot.waitSignal(search.selection_changed, timeout=WAIT) as caught:
+        _search(qtbot, panel, where='architecture == "nothing-like-it"')
+    assert caught.args == [[]] and search.selected_hits() == []
