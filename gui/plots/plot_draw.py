@@ -18,7 +18,7 @@ from gui.plots.envelope import Envelope, envelope_for
 from gui.plots.envelope_item import EnvelopeCurveItem
 from gui.plots.plot_data import Curve, GroupCurve
 from gui.plots.plot_hover import HoverTarget
-from gui.plots.run_colors import RunColors
+from gui.plots.run_colors import RunColors, group_key
 
 RAW_ALPHA = 60
 # Qt strokes wide pens through its path stroker: 10-100x slower than a cosmetic 1 px pen on a
@@ -121,7 +121,7 @@ class CurveDrawer:
         self.hover_targets.append(HoverTarget(c.label, c.bad_x, c.bad_y, notes))
 
     def _draw_group(self, g: GroupCurve, used: set, legend: bool, log_y: bool) -> int:
-        color_key = f"group:{g.name}"
+        color_key = group_key(g.name)
         pen = self._pen(self._colors.hex(color_key), g.x.size)
         edge = pg.mkPen(self._colors.qcolor(color_key, 0))
         env = g.envelopes

@@ -216,7 +216,8 @@ class PlotPanel(QWidget):
         o = self.options
         self.hover.targets = self.drawer.hover_targets
         self.hover.hide()
-        self.summary.set_curves(self.curves, o.metric, o.x_axis)
+        group_of = {rid: g.name for g in self.groups for rid in g.run_ids}
+        self.summary.set_curves(self.curves, o.metric, o.x_axis, group_of)
         self.plot.setLabel("bottom", pdata.X_AXES.get(o.x_axis, o.x_axis))
         self.plot.setLabel("left", o.metric)
         self.live.view_after_update(self.plot, saved, o.follow, finite_range(self.curves),

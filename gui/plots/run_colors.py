@@ -43,6 +43,11 @@ class RunColors:
         return dict(self._assigned)
 
 
+def group_key(name: str) -> str:
+    """The colour key of a group of runs (the plot's mean and band, the table's swatches)."""
+    return f"group:{name}"
+
+
 def _nth_color(n: int) -> str:
     if n < len(PALETTE):
         return PALETTE[n]

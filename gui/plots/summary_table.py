@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.plots.plot_data import X_AXES, Curve, lower_is_better, summarize
-from gui.plots.run_colors import RunColors
+from gui.plots.run_colors import RunColors, group_key
 
 ERROR_COLOR = QColor("#9b2c2c")
 
@@ -42,17 +42,20 @@ class SummaryTable(QTableWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.set_curves([], "value", "epoch")
 
-    def set_curves(self, curves: Sequence[Curve], metric: str, axis: str) -> None:
+    def set_curves(self, curves: Sequence[Curve], metric: str, axis: str,
+                   group_of: Mapping[str, str] | None = None) -> None:
+        """One row per run; a grouped run's swatch is its group's colour (what the plot shows)."""
         best = "min" if lower_is_better(metric) else "max"
         where = X_AXES.get(axis, axis).split(" ")[0].lower()
         self.setHorizontalHeaderLabels(["Run", "Last", f"Best ({best})", f"at {where}"])
         self.setRowCount(len(curves))
         for row, curve in enumerate(curves):
-            self._fill_row(row, curve, metric)
+            self._fill_row(row, curve, metric, (group_of or {}).get(curve.run_id))
 
-    def _fill_row(self, row: int, curve: Curve, metric: str) -> None:
+    def _fill_row(self, row: int, curve: Curve, metric: str, group: str | None) -> None:
         name = QTableWidgetItem(curve.label)
-        name.setIcon(_swatch(self._colors.hex(curve.run_id)))
+        key = curve.run_id if group is None else group_key(group)
+        name.setIcon(_swatch(self._colors.hex(key)))
         name.setData(Qt.ItemDataRole.UserRole, curve.run_id)
         self.setItem(row, 0, name)
         if curve.error is not None:
@@ -65,7 +68,8 @@ class SummaryTable(QTableWidget):
                 self.setItem(row, col, QTableWidgetItem(""))
             return
         stats = curve.stats if curve.stats is not None else summarize(curve, metric)
-        name.setToolTip(f"{curve.run_id}: {stats['points']} points")
+        name.setToolTip(f"{curve.run_id}: {stats['points']} points"
+                        + (f", group {group}" if group is not None else ""))
         for col, key in ((1, "last"), (2, "best"), (3, "best_at")):
             self.setItem(row, col, _number_item(stats[key], integer=(key == "best_at")))
 

@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 from experiments_gui.expgui_helpers import shown_plot_panel, wait_drawn, write_series
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from gui.plots.plot_panel import PlotPanel
@@ -38,6 +38,24 @@ def test_band_follows_log_y_and_back(qtbot, panel) -> None:
     qtbot.waitUntil(lambda: panel.plot.getViewBox().viewRange()[1][1] < 1)
     controls.log_y.setChecked(False)
     qtbot.waitUntil(lambda: _band_y_span(panel, "vit") == pytest.approx(lin, rel=1e-6))
+
+
+def test_grouped_table_swatches_are_the_group_colours(qtbot, panel) -> None:
+    """Grouped, the plot draws one colour per group: the table beside it shows those colours,
+    not the run colours that appear nowhere in the plot."""
+    controls = panel.controls
+    wait_drawn(qtbot, panel, lambda: controls.group_by.setCurrentIndex(
+        controls.group_by.findData("architecture")))
+    group_of = {rid: g.name for g in panel.groups for rid in g.run_ids}
+    table = panel.summary
+    assert table.rowCount() == len(group_of)
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        run = item.data(Qt.ItemDataRole.UserRole)
+        swatch = item.icon().pixmap(8, 8).toImage().pixelColor(4, 4).name()
+        mean = panel.drawer.item(f"group:{group_of[run]}", "mean")
+        assert swatch == mean.opts["pen"].color().name(), run
+        assert f"group {group_of[run]}" in item.toolTip()
 
 
 def test_nonfinite_markers_survive_zoom(qtbot, tmp_path) -> None:
