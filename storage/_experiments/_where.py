@@ -209,9 +209,16 @@ def check_fields(where: dict[str, Any], known: Collection[str]) -> None:
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     if not close:  # a prefix or part of a name ("acc", "val") is a good hint too
         close = [k for k in sorted(known) if name.lower() in k.lower()][:3]
-    hint = (f"did you mean {' or '.join(close)}?" if close
-            else f"known fields: {', '.join(sorted(known)[:12])}")
+    hint = f"did you mean {' or '.join(close)}?" if close else _known_fields_hint(known)
     raise UnknownFieldError(f"unknown field {name!r} in the filter; {hint}")
+
+
+def _known_fields_hint(known: Collection[str], shown: int = 40) -> str:
+    """The known field names, all of them for a usual lab; a long list says how many are left."""
+    names = sorted(known)
+    rest = len(names) - shown
+    more = f" and {rest} more" if rest > 0 else ""
+    return f"known fields: {', '.join(names[:shown])}{more}"
 
 
 def check_where(text: str, known: Collection[str]) -> dict[str, Any]:

@@ -92,3 +92,9 @@ def test_unknown_fields_name_the_closest_known() -> None:
         check_where("zzz > 1", FIELDS)
     assert check_where("accuracy > 0.9", FIELDS) == {"accuracy": {"$gt": 0.9}}
     assert check_where("anything > 1", {}) == {"anything": {"$gt": 1}}  # nothing known yet
+    many = {f"field_{i:02d}" for i in range(25)} | {"lr", "status", "tags"}
+    with pytest.raises(UnknownFieldError) as caught:  # a usual lab: every name, none cut off
+        check_where("zzz > 1", many)
+    assert all(name in str(caught.value) for name in many) and "more" not in str(caught.value)
+    with pytest.raises(UnknownFieldError, match=r"field_039 and 60 more$"):
+        check_where("zzz > 1", {f"field_{i:03d}" for i in range(100)})
