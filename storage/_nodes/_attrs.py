@@ -76,6 +76,10 @@ def _text(value, obj, dtype) -> str:
     if enum is not None:
         names = {v: k for k, v in enum.items()}
         return f"{names.get(int(value), '?')} ({int(value)})"
+    if isinstance(value, np.floating | np.complexfloating):
+        # numpy's shortest text for the value's own precision: a float32 123.45 reads 123.45,
+        # where Python's float of it reads 123.44999694824219.
+        return str(value)
     return repr(value.item()) if isinstance(value, np.generic) else repr(value)
 
 

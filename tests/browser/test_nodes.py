@@ -290,3 +290,13 @@ def test_compressed_json_keeps_tensor_markers(tmp_path) -> None:
     assert types == {"big": "torch_tensor", "small": "torch_tensor", "arr": "numpy_array"}
     assert nodes["small"].dtype == "torch.int64" and nodes["big"].shape == (40_000,)
     np.testing.assert_array_equal(data, big.numpy())
+
+
+def test_values_read_at_their_own_precision() -> None:
+    """A float32 123.45 reads 123.45 (not 123.44999694824219), a complex64 4.3 reads (4.3+0j)."""
+    from storage import value_text
+
+    assert value_text(np.float32(123.45)) == "123.45"
+    assert value_text(np.complex64(4.3)) == "(4.3+0j)"
+    assert value_text(np.float64(0.1)) == "0.1"
+    assert value_text(np.int16(-3)) == "-3"
