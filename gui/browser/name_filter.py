@@ -117,6 +117,8 @@ class NameFilter(QObject):
         text = self.edit.text().strip()
         if not text:
             self._finder.submit(lambda: None)  # drop a search in progress
+            if self.note.isVisibleTo(self.panel):
+                self.panel.status("")  # "11 matches for ..." no longer says what is shown
             self.note.hide()
             self._restore()
             return

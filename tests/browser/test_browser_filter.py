@@ -116,9 +116,12 @@ def test_escape_after_filtering_restores_the_tree(qtbot, panel, groups) -> None:
     panel.tree.setCurrentIndex(match)
     wait_idle(qtbot, panel)
     assert panel.viewer.node.path == "/g2/dset2.1"
+    said = []
+    panel.status_message.connect(said.append)
     qtbot.keyClick(panel.filter, Qt.Key.Key_Escape)
     wait_idle(qtbot, panel)
     assert panel.filter.text() == "" and not model.filtered
+    assert "" in said and "match" not in said[-1]  # the status bar no longer counts matches
     top = model.index(0, 0)
     expanded = [model.node(i).path for i in walk(model, top)
                 if panel.tree.isExpanded(i) and model.node(i).kind != "page"]
