@@ -52,6 +52,9 @@ def _walk_node(source: Source, node: NodeInfo, depth: int, max_depth: int
             names = [n.name for n in source.list_children(node.path)]
         except StorageError as exc:
             node.error = f"cannot list members: {exc}"
+    elif node.kind == NodeKind.GROUP and not node.error and node.n_children != 0:
+        cut = f"members not listed: deeper than {max_depth} levels (--max-depth)"
+        node.warning = f"{node.warning}; {cut}" if node.warning else cut
     yield node
     if names:
         for child in source.describe(node.path, names):
@@ -68,6 +71,8 @@ def node_record(source: Source, node: NodeInfo, with_attrs: bool) -> dict:
         record["link_target"] = node.link_target
     if node.size_on_disk is not None:
         record["size_on_disk"] = node.size_on_disk
+    if node.shape is None and node.shape_text == "empty":
+        record["empty"] = True  # a null dataspace (a group's shape is null too)
     if node.error:
         record["error"] = node.error
     if node.warning:
@@ -83,8 +88,8 @@ def node_record(source: Source, node: NodeInfo, with_attrs: bool) -> dict:
 
 def _text_line(rec: dict) -> list[str]:
     kind = rec["kind"] + (f" -> {rec['link_target']}" if rec.get("link_target") else "")
-    shape = "" if rec["shape"] is None else "scalar" if rec["shape"] == [] else \
-        "x".join(map(str, rec["shape"]))
+    shape = "empty" if rec.get("empty") else "" if rec["shape"] is None else \
+        "scalar" if rec["shape"] == [] else "x".join(map(str, rec["shape"]))
     parts = [rec["path"], kind, shape, rec["dtype"] or "", rec["compression"] or ""]
     lines = ["  ".join(p for p in parts if p)]
     if rec.get("error"):
@@ -103,15 +108,21 @@ def run(name: str, args: argparse.Namespace) -> int:
     try:
         source = open_source(args.file)
         with source:  # a remote server may also stop answering in the middle of the walk
+            limit = max(args.limit, 0)
             records = [node_record(source, node, not args.no_attrs)
-                       for node in walk(source, args.max_depth, args.limit)]
+                       for node in walk(source, args.max_depth, limit + 1)]
     except (StorageError, OSError) as exc:
         raise UsageError(name_once(shown, str(exc))) from exc
+    truncated = len(records) > limit  # one more was read to know: never a silent cut
+    records = records[:limit]
     if args.json:
-        json.dump({"file": shown, "format": source.format, "nodes": records}, sys.stdout,
-                  indent=2, default=str)
+        json.dump({"file": shown, "format": source.format, "nodes": records,
+                   "truncated": truncated}, sys.stdout, indent=2, default=str)
         print()
     else:
         for rec in records:
             print("\n".join(_text_line(rec)))
+    if truncated:
+        print(f"loupe {name}: stopped after {limit:,} nodes (--limit); the file has more",
+              file=sys.stderr)
     return 0

@@ -61,3 +61,28 @@ def test_inspect_shows_a_tensor_marker_as_a_tensor(tmp_path, capsys) -> None:
     out = capsys.readouterr().out.splitlines()
     assert "/w  dataset  2  torch.float32" in out
     assert "    @__type__ (str) = torch_tensor" in out and "numpy_array" not in "\n".join(out)
+
+
+def test_inspect_says_what_it_leaves_out(tmp_path, capsys) -> None:
+    """--limit, --max-depth and a null dataspace: nothing cut or blank without saying so."""
+    path = tmp_path / "b.h5"
+    with h5py.File(path, "w") as f:
+        for i in range(5):
+            f[f"d{i}"] = np.arange(3)
+        f.create_dataset("nothing", data=h5py.Empty("f4"))
+        f["a/b/c/d"] = 1
+    assert main(["inspect", "--limit", "3", str(path)]) == 0
+    out = capsys.readouterr()
+    assert len(out.out.splitlines()) == 3 and "stopped after 3 nodes (--limit)" in out.err
+    assert main(["inspect", "--json", "--limit", "3", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["truncated"] is True
+    assert main(["inspect", "--json", str(path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    nodes = {n["path"]: n for n in doc["nodes"]}
+    assert doc["truncated"] is False and nodes["/nothing"]["empty"] is True
+    assert "empty" not in nodes["/a"]
+    assert main(["inspect", "--no-attrs", "--max-depth", "2", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "/nothing  dataset  empty  float32" in out
+    assert "note: members not listed: deeper than 2 levels (--max-depth)" in out
+    assert "/a/b/c" not in out
