@@ -18,7 +18,7 @@ import numpy as np
 from gui.plots.envelope import Envelope, envelope_for
 from gui.plots.series_data import RunData
 from gui.plots.smoothing import marker_heights, nonfinite_segments, smooth
-from storage import is_configuration
+from storage import SEED_KEYS, is_configuration
 
 X_AXES = {"epoch": "Epoch", "step": "Step", "wall_time": "Wall time (s since start)"}
 @dataclass
@@ -101,6 +101,18 @@ def prepare_curve(run: RunData, metric: str, axis: str, smoothing: Smoothing) ->
 def prepare_curves(runs: Iterable[RunData], metric: str, axis: str,
                    smoothing: Smoothing) -> list[Curve]:
     return [prepare_curve(r, metric, axis, smoothing) for r in runs]
+
+
+def group_fields(metadata: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The fields worth grouping these runs by: a scalar (not the seed) whose values put two or
+    more runs together. A field with a value of its own per run (accuracy, a path, a start
+    time, the id) made one group per run, which is no grouping at all."""
+    values: dict[str, list[Any]] = {}
+    for meta in metadata:
+        for key, value in meta.items():
+            if isinstance(value, str | int | float | bool) and key not in SEED_KEYS:
+                values.setdefault(key, []).append(value)
+    return sorted(k for k, v in values.items() if len(set(map(str, v))) < len(v))
 
 
 def group_key_function(field_name: str,

@@ -29,7 +29,6 @@ from gui.plots.run_colors import RunColors, session_colors
 from gui.plots.series_data import RunData, RunRef, is_live, load_runs, load_with_metrics
 from gui.plots.summary_table import SummaryTable
 from gui.workers import LatestOnly, submit
-from storage import SEED_KEYS
 
 # Drawing many runs is cut into slices this long, so the window keeps answering (issue 13: 158
 # runs at once blocked it for 0.5-1.9 s).
@@ -110,9 +109,7 @@ class PlotPanel(QWidget):
         self.refs = list(refs)
         self._reset_view = True
         self.live.set_refs(self.refs)
-        fields = sorted({k for r in self.refs for k, v in r.metadata.items()
-                         if isinstance(v, str | int | float | bool) and k not in SEED_KEYS})
-        self.controls.set_group_fields(fields)
+        self.controls.set_group_fields(pdata.group_fields(r.metadata for r in self.refs))
         if not self.refs:
             self.runs, self.curves, self.groups = {}, [], []
             self._draw(([], []))

@@ -242,3 +242,16 @@ def test_std_band_below_zero_on_log_y(qtbot, tmp_path) -> None:
     wait_drawn(qtbot, widget, lambda: controls.log_y.setChecked(False))
     _, shown = widget.drawer.item("group:a", "low").getData()
     assert np.allclose(shown, group.low)  # linear again: the real values
+
+
+def test_group_by_offers_only_fields_that_group_runs() -> None:
+    """accuracy, paths, start times and ids differ on every run: grouping by them made one
+    group per run. The seed is never offered; a field shared by some runs is."""
+    from gui.plots.plot_data import group_fields
+
+    metas = [{"architecture": a, "lr": lr, "seed": s, "accuracy": 0.5 + i / 10,
+              "result_path": f"/r/{i}.json", "experiment_id": f"e{i}", "status": "done"}
+             for i, (a, lr, s) in enumerate([("vit", 0.1, 0), ("vit", 0.01, 1),
+                                              ("mlp", 0.001, 2)])]
+    assert group_fields(metas) == ["architecture", "status"]
+    assert group_fields(metas[:1]) == []  # one run: nothing to group
