@@ -63,6 +63,7 @@ class BrowserPanel(QWidget):
         self.filter, self.filter_note = self.name_filter.edit, self.name_filter.note
         self.empty = QLabel("Open an HDF5 or JSON file: File > Open, or drop it here.", self)
         self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)  # a long line would set the window's minimum width
         self.viewer = DataViewer(self)
         self.viewer.message.connect(self._status)
         left = QWidget(self)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from gui.compare.diff_table import DiffTable
 from gui.compare.table_view import run_combo
-from gui.layouts import column, hbox
+from gui.layouts import column, flow
 from storage import diff_values
 
 
@@ -21,9 +21,10 @@ class RunDiffView(QWidget):
         self.show_all = QCheckBox("Show equal values too", self)
         self.summary = QLabel(self)
         self.table = DiffTable(self)
-        bar = hbox(QLabel("A:", self), self.run_a, QLabel("B:", self), self.run_b,
-                   self.show_all, self.summary, stretch=self.summary)
-        column(self, bar, self.table, stretch=self.table)
+        self.summary.setWordWrap(True)
+        bar = flow(self, [QLabel("A:", self), self.run_a], [QLabel("B:", self), self.run_b],
+                   [self.show_all])
+        column(self, bar, self.summary, self.table, stretch=self.table)
         for combo in (self.run_a, self.run_b):
             combo.currentTextChanged.connect(lambda _: self.refresh())
         self.show_all.toggled.connect(lambda _: self.refresh())

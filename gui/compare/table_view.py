@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.layouts import column, hbox
+from gui.layouts import column, flow
 
 _Index = QModelIndex | QPersistentModelIndex
 DIFF_COLOR = QColor(255, 214, 102, 120)  # cells that differ from the reference run
@@ -125,8 +125,8 @@ class CompareTableView(QWidget):
         self.reference = run_combo(self, "Cells that differ from this run are marked")
         self.copy_csv = QPushButton("Copy CSV", self)
         self.copy_markdown = QPushButton("Copy Markdown", self)
-        bar = hbox(QLabel("Reference run:", self), self.reference, self.copy_csv,
-                   self.copy_markdown, stretch=self.reference)
+        bar = flow(self, [QLabel("Reference run:", self), self.reference],
+                   [self.copy_csv, self.copy_markdown])
         column(self, bar, self.same, self.view, stretch=self.view)
         self.reference.currentIndexChanged.connect(lambda i: self.set_reference(i - 1))
         self.copy_csv.clicked.connect(lambda: self.copy("csv"))

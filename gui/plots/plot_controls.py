@@ -13,15 +13,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QMenu,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from gui import settings as loupe_settings
+from gui.layouts import column, flow
 from gui.plots.plot_data import X_AXES, Smoothing
 
 SMOOTHERS = {"none": "Off", "ema": "EMA (debiased)", "window": "Moving window"}
@@ -75,19 +74,13 @@ class PlotControls(QWidget):
 
     # ---- layout -----------------------------------------------------------------------------
     def _layout(self) -> None:
-        box = QVBoxLayout(self)
-        box.setContentsMargins(4, 2, 4, 2)
-        box.setSpacing(2)
-        rows = ([QLabel("Metric"), self.metric, QLabel("x"), self.x_axis, self.log_y,
-                 QLabel("Smoothing"), self.smoother, self.amount, self.show_raw],
-                [QLabel("Group"), self.group_by, self.band, self.live, self.interval, self.follow,
-                 self.export])
-        for widgets in rows:
-            line = QHBoxLayout()
-            for w in widgets:
-                line.addWidget(w)
-            line.addStretch(1)
-            box.addLayout(line)
+        """Controls in small groups that wrap onto more rows in a narrow window (a group's
+        label stays with its box)."""
+        bar = flow(self, [QLabel("Metric"), self.metric, QLabel("x"), self.x_axis],
+                   [self.log_y], [QLabel("Smoothing"), self.smoother, self.amount],
+                   [self.show_raw], [QLabel("Group"), self.group_by, self.band],
+                   [self.live, self.interval, self.follow], [self.export])
+        column(self, bar, margin=2)
 
     def _build_export_menu(self) -> None:
         menu = QMenu(self)
