@@ -10,9 +10,12 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, QtMsgType, qInstallMessageHandler
 
+from gui.app import HARMLESS_QT as APP_SILENCED
+
 TICK_MS = 20
-# Qt warnings that say nothing about Loupe (the offscreen and Xvfb platforms' limits).
-HARMLESS_QT = ("propagateSizeHints", "QFont::", "Populating font family aliases",
+# Qt warnings that say nothing about Loupe (the offscreen and Xvfb platforms' limits): those the
+# app itself silences, and font and session notes it leaves on stderr.
+HARMLESS_QT = (*APP_SILENCED, "QFont::", "Populating font family aliases",
                "This plugin does not support", "XDG_RUNTIME_DIR")
 
 
